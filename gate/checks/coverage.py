@@ -1,0 +1,170 @@
+"""Coverage checks: total line and branch coverage, and a floor for every file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from gate.errors import InputError
+from gate.family import Family, Option, Origin, as_paths, as_strs
+from gate.model import CheckResult, Finding, Ratio, Status
+from gate.thresholds import parse_threshold, show, show_threshold
+
+DEFAULT_REPORT = "coverage.xml"
+WORST_SHOWN = 10
+
+
+def _threshold(raw: Any, origin: Origin) -> Fraction:
+    return parse_threshold(raw, origin.label)
+
+
+OPTIONS = (
+    Option("files", "Cobertura XML report to read; repeat to combine shards (default: coverage.xml)",
+           as_paths, ("--coverage-file",), multiple=True, metavar="PATH"),
+    Option("min", "minimum total line coverage: 0.8 or 80%", _threshold,
+           ("--min-coverage",), metavar="X"),
+    Option("min-branch", "minimum total branch coverage (needs a report made with --branch)",
+           _threshold, ("--min-branch-coverage",), metavar="X"),
+    Option("min-file", "minimum line coverage of every file", _threshold,
+           ("--min-file-coverage",), metavar="X"),
+    Option("include", "only files whose report name matches GLOB (repeatable)", as_strs,
+           ("--include",), multiple=True, metavar="GLOB"),
+    Option("exclude", "leave out files whose report name matches GLOB (repeatable)", as_strs,
+           ("--exclude",), multiple=True, metavar="GLOB"),
+)
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """What the coverage family checks, and on which reports."""
+
+    files: tuple[Path, ...]
+    min_lines: Fraction | None = None
+    min_branches: Fraction | None = None
+    min_file: Fraction | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def configure(values: Mapping[str, Any]) -> CoverageSettings | None:
+    """Settings from option values; None when no coverage threshold is set."""
+    thresholds = [values.get(k) for k in ("min", "min-branch", "min-file")]
+    if all(t is None for t in thresholds):
+        return None
+    return CoverageSettings(
+        files=values.get("files") or (Path(DEFAULT_REPORT),),
+        min_lines=thresholds[0],
+        min_branches=thresholds[1],
+        min_file=thresholds[2],
+        include=values.get("include", ()),
+        exclude=values.get("exclude", ()),
+    )
+
+
+def run(settings: CoverageSettings) -> list[CheckResult]:
+    """Read the reports and check each threshold that is set."""
+    from gate.coverage.cobertura import read
+    from gate.coverage.model import combine
+
+    reports, warnings = [], []
+    for path in settings.files:
+        data, notes = read(path)
+        reports.append(data)
+        warnings.extend(notes)
+    names = ", ".join(str(p) for p in settings.files)
+    everything = combine(reports)
+    if everything.lines.total == 0:
+        raise InputError(
+            f"coverage report measures no lines: {names}",
+            "check coverage's --source / [tool.coverage.run] source so it measures your package",
+        )
+    data = everything.select(settings.include, settings.exclude)
+    if not data.files:
+        raise InputError(
+            f"no file in {names} matches --include/--exclude",
+            f"the report names files like {next(iter(everything.files))!r}",
+        )
+    files_data = [_file_row(f.name, f.lines, f.branch_ratio) for f in data.files.values()]
+    results = []
+    if settings.min_lines is not None:
+        results.append(_total("coverage.line", "line coverage", data.lines, settings.min_lines,
+                              data, {"files": files_data}))
+    if settings.min_branches is not None:
+        if not data.has_branches:
+            raise InputError(
+                f"no branch data in {names}: run coverage with --branch",
+                "or set branch = true under [tool.coverage.run]",
+            )
+        results.append(_total("coverage.branch", "branch coverage", data.branches,
+                              settings.min_branches, data, {}))
+    if settings.min_file is not None:
+        results.append(_per_file(data, settings.min_file))
+    if warnings:  # they concern the reports, so they travel with the first check
+        results[0] = replace(results[0], warnings=tuple(warnings))
+    return results
+
+
+def _file_row(name: str, lines: Ratio, branches: Ratio) -> dict[str, Any]:
+    return {
+        "name": name,
+        "lines": {"covered": lines.covered, "total": lines.total},
+        "branches": {"covered": branches.covered, "total": branches.total},
+    }
+
+
+def _total(check_id: str, what: str, ratio: Ratio, threshold: Fraction, data: Any,
+           extra: dict[str, Any]) -> CheckResult:
+    passed = ratio.value >= threshold
+    sign = ">=" if passed else "<"
+    summary = (f"{what} {show(ratio.value, threshold)} ({ratio.covered}/{ratio.total})"
+               f" {sign} {show_threshold(threshold)}")
+    findings: tuple[Finding, ...] = ()
+    if not passed:
+        findings = tuple(_worst(data, branch=check_id == "coverage.branch"))
+    return CheckResult(check_id, "coverage", Status.PASS if passed else Status.FAIL, summary,
+                       measured=ratio, threshold=threshold, findings=findings, data=extra)
+
+
+def _worst(data: Any, branch: bool) -> list[Finding]:
+    """The files that lose the most covered lines (or branches), worst first."""
+    rows = []
+    for file in data.files.values():
+        ratio = file.branch_ratio if branch else file.lines
+        if ratio.covered < ratio.total:
+            rows.append((ratio.total - ratio.covered, file.name, ratio))
+    rows.sort(key=lambda row: (-row[0], row[1]))
+    unit = "branches" if branch else "lines"
+    return [
+        Finding(f"{name}: {show(r.value, None)} ({r.covered}/{r.total}), {missed} {unit} missed",
+                file=name)
+        for missed, name, r in rows[:WORST_SHOWN]
+    ]
+
+
+def _per_file(data: Any, threshold: Fraction) -> CheckResult:
+    measured = [f for f in data.files.values() if f.lines.total]
+    below = sorted((f for f in measured if f.lines.value < threshold),
+                   key=lambda f: (f.lines.value, f.name))
+    limit = show_threshold(threshold)
+    findings = tuple(
+        Finding(f"{f.name}: {show(f.lines.value, threshold)} ({f.lines.covered}/{f.lines.total})"
+                f" < {limit}", file=f.name, line=_first_missing(f))
+        for f in below
+    )
+    if below:
+        summary = f"{len(below)} of {len(measured)} files below {limit} line coverage"
+    else:
+        summary = f"all {len(measured)} files reach {limit} line coverage"
+    return CheckResult("coverage.file", "coverage", Status.FAIL if below else Status.PASS,
+                       summary, measured=Ratio(len(measured) - len(below), len(measured)),
+                       threshold=threshold, findings=findings)
+
+
+def _first_missing(file: Any) -> int | None:
+    missing: Sequence[int] = file.missing_lines()
+    return missing[0] if missing else None
+
+
+FAMILY = Family("coverage", "Coverage", OPTIONS, configure, run)

@@ -1,0 +1,133 @@
+"""The command line: parse, load settings, run the checks, render, exit.
+
+Each step is a plain function; only `main` prints or picks the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from gate import __version__
+from gate.errors import GateError, UsageError
+from gate.exitcodes import ExitCode, describe
+from gate.family import Family
+
+PROG = "gate"
+FORMATS = ("text", "json", "markdown", "junit")
+
+
+def families() -> tuple[Family, ...]:
+    """Every family of checks, in the order they run and report."""
+    from gate.checks import coverage
+
+    return (coverage.FAMILY,)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2, never a usage dump."""
+
+    def error(self, message: str) -> Any:
+        raise UsageError(message, f"see `{self.prog} --help`")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `gate` and its subcommands."""
+    parser = _Parser(
+        prog=PROG,
+        description="Releasegate: decide whether a release may ship.",
+        epilog="exit codes:\n" + describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"releasegate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = commands.add_parser(
+        "check",
+        help="run the checks and exit 0 only when the release may go ahead",
+        description="Run the configured checks; exit 0 only when the release may go ahead.",
+        epilog="exit codes:\n" + describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("--config", type=Path, metavar="PATH",
+                       help="settings file (default: [tool.gate] in ./pyproject.toml, else ./gate.toml)")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="report format (default: text)")
+    check.add_argument("--output", type=Path, metavar="PATH",
+                       help="write the report to PATH; the one-line verdict still goes to stdout")
+    check.add_argument("--only", action="append", metavar="FAMILY",
+                       help="run only this family of checks (repeatable)")
+    check.add_argument("--skip", action="append", metavar="FAMILY",
+                       help="do not run this family of checks (repeatable)")
+    for family in families():
+        family.add_arguments(check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the gate; returns the exit code (see `gate.exitcodes.ExitCode`)."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "check":
+            return check(args)
+        build_parser().print_help()
+        return ExitCode.ERROR
+    except GateError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return ExitCode.ERROR
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
+
+
+def check(args: argparse.Namespace) -> int:
+    """`gate check`: evaluate, render, publish to GitHub Actions when there."""
+    from gate.runner import plan, run
+
+    selected = plan(families(), args)
+    report = run(selected)
+    emit(report, args, sys.stdout, os.environ)
+    return int(report.exit_code)
+
+
+def emit(report: Any, args: argparse.Namespace, stdout: TextIO, environ: Any) -> None:
+    """Write the report where it was asked for, and to GitHub Actions when there."""
+    from gate.report import Format, renderer
+
+    fmt = Format(args.format)
+    if fmt is Format.TEXT:
+        from gate.report.text_report import render as render_text
+
+        colour = args.output is None and _colour(stdout, environ)
+        text = render_text(report, colour=colour)
+    else:
+        text = renderer(fmt)(report)
+    if environ.get("GITHUB_ACTIONS") == "true":
+        from gate.report.github import publish
+
+        publish(report, environ, stdout if fmt is Format.TEXT or args.output else sys.stderr)
+    if args.output is not None:
+        _write(args.output, text)
+        stdout.write(report.verdict() + "\n")
+    else:
+        stdout.write(text)
+
+
+def _colour(stream: TextIO, environ: Any) -> bool:
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)()) and environ.get("TERM") != "dumb"
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write --output {path}: {exc.strerror or exc}") from None

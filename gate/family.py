@@ -1,0 +1,166 @@
+"""How a family of checks plugs into the gate: its options, its settings, its run.
+
+A family declares its options once; the same declaration adds the command-line
+flags, validates the settings file's keys (a typo is an error, never a silently
+disabled check) and merges both, flags winning.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from gate.errors import UsageError
+from gate.model import CheckResult
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from: its name for messages, its base for relative paths."""
+
+    label: str
+    base: Path
+
+
+Convert = Callable[[Any, Origin], Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: a key in the family's settings table and, optionally, flags."""
+
+    key: str
+    help: str
+    convert: Convert
+    flags: tuple[str, ...] = ()
+    multiple: bool = False
+    metavar: str | None = None
+
+    @property
+    def dest(self) -> str:
+        """The argparse destination that holds this option's raw flag values."""
+        return "opt_" + self.key.replace("-", "_").replace(".", "_")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named group of checks with its options, a settings builder and a runner.
+
+    `configure(values)` receives the converted values by key (flags over the
+    settings file) and returns the family's settings, or None when nothing asks
+    for this family to run. `run(settings)` returns results and never prints.
+    """
+
+    name: str
+    title: str
+    options: tuple[Option, ...]
+    configure: Callable[[Mapping[str, Any]], Any]
+    run: Callable[[Any], Sequence[CheckResult]]
+    # For families whose settings table is not a plain table of options
+    # (`[[tool.gate.connect]]` is a list): turns the raw settings value into a table.
+    normalize: Callable[[Any, str], Mapping[str, Any]] | None = None
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add this family's flags to `parser`, in a group of their own."""
+        group = parser.add_argument_group(f"{self.title} checks")
+        for option in self.options:
+            if option.flags:
+                group.add_argument(
+                    *option.flags,
+                    dest=option.dest,
+                    action="append" if option.multiple else "store",
+                    metavar=option.metavar,
+                    help=option.help,
+                )
+
+    def values(
+        self, args: argparse.Namespace, table: Any, where: str, base: Path
+    ) -> dict[str, Any]:
+        """Converted values by key: the settings table's, overridden by flags."""
+        if table is None:
+            table = {}
+        elif self.normalize is not None:
+            table = self.normalize(table, where)
+        if not isinstance(table, Mapping):
+            raise UsageError(f"{where}: expected a table, got {type(table).__name__}")
+        known = {option.key: option for option in self.options}
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise UsageError(
+                f"{where}: unknown key {unknown[0]!r}",
+                "known keys: " + ", ".join(sorted(known)),
+            )
+        values: dict[str, Any] = {}
+        for key, raw in table.items():
+            option = known[key]
+            if option.multiple and not isinstance(raw, list):
+                raise UsageError(f"{where}.{key}: expected a list")
+            values[key] = option.convert(raw, Origin(f"{where}.{key}", base))
+        cwd = Path.cwd()
+        for option in self.options:
+            raw = getattr(args, option.dest, None)
+            if raw is not None:
+                values[option.key] = option.convert(raw, Origin(option.flags[0], cwd))
+        return values
+
+
+# Converters shared by families -------------------------------------------------
+
+
+def as_str(raw: Any, origin: Origin) -> str:
+    """A string setting."""
+    if not isinstance(raw, str):
+        raise UsageError(f"{origin.label}: expected a string, got {type(raw).__name__}")
+    return raw
+
+
+def as_strs(raw: Any, origin: Origin) -> tuple[str, ...]:
+    """A list of strings."""
+    return tuple(as_str(item, origin) for item in raw)
+
+
+def as_paths(raw: Any, origin: Origin) -> tuple[Path, ...]:
+    """A list of paths, relative ones resolved against where they were given."""
+    return tuple(origin.base / as_str(item, origin) for item in raw)
+
+
+def as_path(raw: Any, origin: Origin) -> Path:
+    """One path, resolved against where it was given."""
+    return origin.base / as_str(raw, origin)
+
+
+def as_bool(raw: Any, origin: Origin) -> bool:
+    """A boolean setting (flags spell it true/false, yes/no, 1/0)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in {"true", "yes", "1", "on", "false", "no", "0", "off"}:
+        return raw.lower() in {"true", "yes", "1", "on"}
+    raise UsageError(f"{origin.label}: expected true or false, got {raw!r}")
+
+
+def as_int(raw: Any, origin: Origin, minimum: int = 0) -> int:
+    """A whole number no smaller than `minimum`."""
+    if isinstance(raw, bool):
+        raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise UsageError(f"{origin.label}: must be at least {minimum}, got {value}")
+    return value
+
+
+def as_seconds(raw: Any, origin: Origin) -> float:
+    """A positive duration in seconds."""
+    if isinstance(raw, bool):
+        raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise UsageError(f"{origin.label}: must be a positive number of seconds, got {raw!r}")
+    return value

@@ -1,0 +1,37 @@
+"""Plain text for a person reading a CI log: a line per check, the verdict last."""
+
+from __future__ import annotations
+
+from gate.model import Report
+from gate.report.common import LABEL
+
+MAX_FINDINGS = 20
+
+
+def render(report: Report, colour: bool = False) -> str:
+    """The report as text; `colour` adds ANSI colours to the status words."""
+    paint = _painter(colour)
+    width = max((len(c.id) for c in report.checks), default=0)
+    lines = []
+    for check in report.checks:
+        status = paint(check.status.value, f"{LABEL[check.status]:<5}")
+        lines.append(f"{status}  {check.id:<{width}}  {check.summary}")
+        for finding in check.findings[:MAX_FINDINGS]:
+            lines.append(f"{'':7}{'':{width}}  - {finding.message}")
+        hidden = len(check.findings) - MAX_FINDINGS
+        if hidden > 0:
+            lines.append(f"{'':7}{'':{width}}  ... and {hidden} more")
+    for warning in report.warnings:
+        lines.append(f"{paint('warn', 'warning')}: {warning}")
+    verdict = report.verdict()
+    lines.append(paint("pass" if report.allowed else "fail", verdict))
+    return "\n".join(lines) + "\n"
+
+
+def _painter(colour: bool):  # type: ignore[no-untyped-def]
+    codes = {"pass": "32", "fail": "31", "error": "31;1", "skip": "33", "warn": "33"}
+
+    def paint(kind: str, text: str) -> str:
+        return f"\x1b[{codes[kind]}m{text}\x1b[0m" if colour else text
+
+    return paint
