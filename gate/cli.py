@@ -51,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes:\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("--config", type=Path, metavar="PATH",
-                       help="settings file (default: [tool.gate] in ./pyproject.toml, else ./gate.toml)")
+    check.add_argument(
+        "--config", type=Path, metavar="PATH",
+        help="settings file (default: [tool.gate] in ./pyproject.toml, else ./gate.toml)",
+    )
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="report format (default: text)")
     check.add_argument("--output", type=Path, metavar="PATH",

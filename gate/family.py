@@ -135,8 +135,10 @@ def as_bool(raw: Any, origin: Origin) -> bool:
     """A boolean setting (flags spell it true/false, yes/no, 1/0)."""
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.lower() in {"true", "yes", "1", "on", "false", "no", "0", "off"}:
-        return raw.lower() in {"true", "yes", "1", "on"}
+    words = {"true": True, "yes": True, "1": True, "on": True,
+             "false": False, "no": False, "0": False, "off": False}
+    if isinstance(raw, str) and raw.lower() in words:
+        return words[raw.lower()]
     raise UsageError(f"{origin.label}: expected true or false, got {raw!r}")
 
 

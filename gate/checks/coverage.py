@@ -21,7 +21,7 @@ def _threshold(raw: Any, origin: Origin) -> Fraction:
 
 
 OPTIONS = (
-    Option("files", "Cobertura XML report to read; repeat to combine shards (default: coverage.xml)",
+    Option("files", "Cobertura XML report; repeat to combine shards (default: coverage.xml)",
            as_paths, ("--coverage-file",), multiple=True, metavar="PATH"),
     Option("min", "minimum total line coverage: 0.8 or 80%", _threshold,
            ("--min-coverage",), metavar="X"),

@@ -76,7 +76,10 @@ class FileCoverage:
                 max(mine.covered, ratio.covered), max(mine.total, ratio.total)
             )
         return FileCoverage(
-            self.name, _or(self.measured, other.measured), _or(self.covered, other.covered), branches
+            self.name,
+            _or(self.measured, other.measured),
+            _or(self.covered, other.covered),
+            branches,
         )
 
 
