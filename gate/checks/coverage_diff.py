@@ -31,7 +31,11 @@ def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
                            threshold=settings.min_diff)
     change = changed_lines(settings.diff_against, Path.cwd())
     known = tracked_files(change.root) | set(change.files)
-    mapper = PathMapper(str(change.root), os.getcwd(), data.sources, settings.path_maps, known)
+    # Names relative to where coverage ran (relative_files = true) are usually relative to
+    # the folder the report was written to: try those folders after the declared sources.
+    folders = [str(path.resolve().parent) for path in settings.files]
+    bases = list(dict.fromkeys([*data.sources, *folders]))
+    mapper = PathMapper(str(change.root), os.getcwd(), bases, settings.path_maps, known)
     files: dict[str, FileCoverage] = {}
     for name, file in data.files.items():
         path = mapper.repo_path(name)
