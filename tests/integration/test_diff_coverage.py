@@ -188,6 +188,34 @@ def test_gate_in_a_subfolder_uses_repository_paths(project: Path, gate_cli) -> N
     assert check["findings"][0]["file"] == "pkg/calc.py"
 
 
+def test_relative_report_in_a_subproject(tmp_path: Path, gate_cli) -> None:
+    """A monorepo: relative_files names from service/, the gate run at the repository root."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_package(root, {
+        ".gitignore": "__pycache__/\n.coverage*\ncoverage.xml\n",
+        "service/.coveragerc": "[run]\nrelative_files = true\n",
+        "service/pkg/__init__.py": "",
+        "service/pkg/mod.py": "def one():\n    return 1\n",
+        "service/test_mod.py": "from pkg.mod import one\n\n\ndef test_one():\n"
+                               "    assert one() == 1\n",
+    })
+    commit_all(root, "base")
+    git(root, "checkout", "-q", "-b", "feature")
+    (root / "service/pkg/mod.py").write_text("def one():\n    return 1\n\n\ndef two():\n"
+                                             "    return 2\n")
+    commit_all(root, "two")
+    measure(root / "service")
+    assert 'filename="pkg/mod.py"' in (root / "service/coverage.xml").read_text()
+    run = gate_cli("check", "--coverage-file", "service/coverage.xml", "--diff-against", "main",
+                   "--format", "json", cwd=root)
+    check = diff_data(run)
+    assert check["measured"]["covered"] == 1 and check["measured"]["total"] == 2, run
+    assert check["findings"][0]["file"] == "service/pkg/mod.py"
+    assert check["findings"][0]["line"] == 6
+
+
 def test_github_annotations_point_at_uncovered_lines(
         project: Path, tmp_path: Path, gate_cli) -> None:
     outputs = tmp_path / "github-output.txt"
@@ -266,3 +294,21 @@ def test_option_like_ref_is_a_usage_error(project: Path, gate_cli) -> None:
     run = gate_cli("check", "--diff-against=--output=x", cwd=project)
     assert run.returncode == 2, run
     assert "is not a git branch, tag or commit" in run.stderr
+
+
+def test_unrelated_history(project: Path, tmp_path: Path, gate_cli) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(project, root)
+    git(root, "checkout", "-q", "--orphan", "elsewhere")
+    git(root, "commit", "-q", "-m", "a new root")
+    run = gate_cli("check", "--diff-against", "main", cwd=root)
+    assert run.returncode == 2, run
+    assert "main and HEAD have no common ancestor" in run.stderr
+
+
+def test_git_not_installed(project: Path, tmp_path: Path, gate_cli) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    run = gate_cli("check", "--diff-against", "main", cwd=project, env={"PATH": str(empty)})
+    assert run.returncode == 2, run
+    assert "--diff-against needs git, and git is not on PATH" in run.stderr
