@@ -30,7 +30,7 @@ GIT_TIMEOUT = 60.0
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 FETCH_HINT = (
     "in GitHub Actions, check out with `fetch-depth: 0` (actions/checkout), or fetch the base"
-    " branch before the gate: `git fetch --no-tags origin ${{ github.base_ref }}`"
+    ' branch before the gate: `git fetch --no-tags origin "$GITHUB_BASE_REF"`'
 )
 SHALLOW_HINT = (
     "this is a shallow clone: in GitHub Actions, check out with `fetch-depth: 0`"
@@ -178,7 +178,7 @@ def changed_lines(ref: str, cwd: Path, timeout: float = GIT_TIMEOUT) -> Change:
         raise InputError(
             f"--diff-against {ref}: no such branch, tag or commit in {root}"
             + (" (a shallow clone)" if shallow else ""),
-            f"fetch it first, e.g. `git fetch origin main`; {FETCH_HINT}",
+            f"fetch it first (`{_fetch_command(ref)}`); {FETCH_HINT}",
         )
     base = git.run(["merge-base", found.strip(), "HEAD"], "", check=False).strip()
     if not base:
@@ -195,6 +195,14 @@ def changed_lines(ref: str, cwd: Path, timeout: float = GIT_TIMEOUT) -> Change:
     )
     # Split on newlines only: str.splitlines() would also split a line at \r or \f.
     return Change(ref, base, root, parse_diff(diff.split("\n")), notes)
+
+
+def _fetch_command(ref: str) -> str:
+    """The git command that most likely brings `ref` into the clone."""
+    remote, slash, branch = ref.partition("/")
+    if slash and branch and remote not in ("refs", "heads", "tags"):
+        return f"git fetch {remote} {branch}"
+    return f"git fetch origin {ref}"
 
 
 def tracked_files(root: Path, timeout: float = GIT_TIMEOUT) -> frozenset[str]:

@@ -255,7 +255,8 @@ def test_unknown_ref_is_an_evaluation_error(project: Path, gate_cli) -> None:
     assert run.returncode == 2, run
     assert run.stderr.count("\n") == 1, run
     assert "--diff-against origin/main: no such branch, tag or commit" in run.stderr
-    assert "fetch-depth: 0" in run.stderr and "git fetch" in run.stderr
+    assert "fetch it first (`git fetch origin main`)" in run.stderr
+    assert "fetch-depth: 0" in run.stderr and '"$GITHUB_BASE_REF"' in run.stderr
 
 
 def test_shallow_clone_says_how_to_fetch(project: Path, tmp_path: Path, gate_cli) -> None:
