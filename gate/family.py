@@ -72,7 +72,7 @@ class Family:
                     dest=option.dest,
                     action="append" if option.multiple else "store",
                     metavar=option.metavar,
-                    help=option.help,
+                    help=option.help.replace("%", "%%"),  # argparse %-formats help text
                 )
 
     def values(

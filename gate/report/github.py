@@ -45,13 +45,14 @@ def annotations(report: Report) -> str:
 
 
 def outputs(report: Report) -> str:
-    """`name=value` lines for $GITHUB_OUTPUT: passed, line-coverage, branch-coverage."""
+    """`name=value` lines for $GITHUB_OUTPUT: passed, line-, branch- and diff-coverage."""
     values = {"passed": "true" if report.allowed else "false",
               "verdict": "allowed" if report.allowed else "blocked"}
+    keys = {"coverage.line": "line-coverage", "coverage.branch": "branch-coverage",
+            "coverage.diff": "diff-coverage"}
     for check in report.checks:
-        if check.id in ("coverage.line", "coverage.branch") and check.measured is not None:
-            key = "line-coverage" if check.id == "coverage.line" else "branch-coverage"
-            values[key] = floor_percent(check.measured.value).rstrip("%")
+        if check.id in keys and check.measured is not None:
+            values[keys[check.id]] = floor_percent(check.measured.value).rstrip("%")
     failed = [c.id for c in report.checks if c.status is Status.FAIL or c.status is Status.ERROR]
     values["failed-checks"] = ",".join(failed)
     return "".join(f"{k}={v}\n" for k, v in values.items())
