@@ -64,7 +64,7 @@ def load(env_files: Sequence[Path], environ: Mapping[str, str]) -> Environment:
                                 Place(label, line)) for ref in missing)
             from_files[name] = value
             target = sole_reference(raw, bare=False)
-            if target is not None and target != name:
+            if target is not None and target != name and not missing:
                 aliases[name] = aliases.get(target, target)
             else:
                 aliases.pop(name, None)

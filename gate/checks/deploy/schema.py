@@ -8,6 +8,7 @@ so each violation is described from its keyword and the schema alone.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -19,7 +20,8 @@ from gate.checks.deploy.issue import Issue, display
 from gate.checks.deploy.validate import Resolved, describe
 from gate.errors import InputError, UsageError
 
-MAX_VIOLATIONS = 50
+MAX_VIOLATIONS = 50  # reported
+MAX_ERRORS = 1000  # examined: a file that breaks its schema everywhere stays quick to report
 _JSON_TYPES = {"object": "a table", "array": "a list", "string": "a string",
                "integer": "an integer", "number": "a number", "boolean": "a boolean",
                "null": "null"}
@@ -62,20 +64,26 @@ def violations(schema: Any, resolved: Resolved, label: str) -> list[Issue]:
     validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     document = resolved.document
     try:
-        errors = sorted(validator.iter_errors(resolved.root),
+        errors = sorted(itertools.islice(validator.iter_errors(resolved.root), MAX_ERRORS),
                         key=lambda e: [str(p) for p in e.absolute_path])
     except Unresolvable as exc:
         raise UsageError(f"schema for {label}: cannot resolve $ref {exc.ref!r}",
                          "the gate follows only references inside the schema file") from None
-    issues = []
-    for error in errors[:MAX_VIOLATIONS]:
+    issues: dict[Issue, None] = {}  # `required` repeats per missing key: keep each once
+    for error in errors:
         parent = tuple(str(p) for p in error.absolute_path)
         for path, problem in explain(error, parent):
-            issues.append(Issue("schema-violation", keypath.show(path), problem,
-                                document.place(path)))
-    if len(errors) > MAX_VIOLATIONS:
-        issues.append(Issue("schema-violation", "", f"... and {len(errors) - MAX_VIOLATIONS} "
-                            "more violations", document.place(())))
+            issues[Issue("schema-violation", keypath.show(path), problem,
+                         document.place(path))] = None
+    return _capped(list(issues), len(errors) == MAX_ERRORS, document)
+
+
+def _capped(issues: list[Issue], truncated: bool, document: Any) -> list[Issue]:
+    if len(issues) > MAX_VIOLATIONS:
+        more = len(issues) - MAX_VIOLATIONS
+        issues = issues[:MAX_VIOLATIONS] + [Issue(
+            "schema-violation", "", f"... and {more}{'+' if truncated else ''} more violations",
+            document.place(()))]
     return issues
 
 

@@ -37,7 +37,8 @@ def looks_secret(name: str) -> bool:
         return False
     if any(p in _SECRET_EXACT or any(p == w or p.endswith(w) for w in _SECRET) for p in parts):
         return True
-    return any(pair in zip(parts, parts[1:]) for pair in _SECRET_PAIRS)
+    singular = [_singular(p) for p in parts]
+    return any(pair in zip(singular, singular[1:]) for pair in _SECRET_PAIRS)
 
 
 def _singular(word: str) -> str:

@@ -44,6 +44,8 @@ def load(text: str, max_nodes: int = MAX_NODES,
     """
     nodes = _compose(text)
     builder = _Builder(max_nodes, max_depth)
+    if not nodes:
+        return None, builder.lines
     if len(nodes) == 1:
         return builder.build(nodes[0], (), 0), builder.lines
     return [builder.build(node, (str(i),), 1) for i, node in enumerate(nodes)], builder.lines
@@ -126,7 +128,7 @@ class _Builder:
         merges = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merges.append(value_node)
+                merges.append((key_node.start_mark.line + 1, value_node))
                 continue
             if not isinstance(key_node, ScalarNode):
                 raise Rejected("a key that is a list or a table is not supported",
@@ -136,13 +138,12 @@ class _Builder:
                 raise Rejected(f"duplicate key {key!r}", key_node.start_mark.line + 1, False)
             self.lines.setdefault(path + (key,), key_node.start_mark.line + 1)
             result[key] = self.build(value_node, path + (key,), depth + 1)
-        for merge in merges:  # `<<: *base`: explicit keys win, then earlier merges
+        for line, merge in merges:  # `<<: *base`: explicit keys win, then earlier merges
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for source in sources:
                 value = self.build(source, path, depth + 1)
                 if not isinstance(value, dict):
-                    raise Rejected("a merge key (<<) must refer to a table",
-                                   merge.start_mark.line + 1, False)
+                    raise Rejected("a merge key (<<) must refer to a table", line, False)
                 for key, item in value.items():
                     result.setdefault(key, item)
         return result
