@@ -52,7 +52,7 @@ def test_env_check_passes_and_fails(tmp_path: Path) -> None:
     assert env.data["missing"] == ["A", "B"]
     env = by_id(evaluate(settings, {"DATABASE_URL": "x", "A": "1", "B": "2"}))["deploy.env"]
     assert env.status is Status.PASS
-    assert env.summary == "4 required variables set, 1 env files read"
+    assert env.summary == "4 required variables set, 1 env file read"
 
 
 def test_files_check_with_problems_per_file(tmp_path: Path) -> None:
@@ -64,11 +64,11 @@ def test_files_check_with_problems_per_file(tmp_path: Path) -> None:
                                      FileSpec(tmp_path / "gone.yaml", "yaml")))
     files = by_id(evaluate(settings, {}))["deploy.files"]
     assert files.status is Status.FAIL
-    assert files.summary == "2 of 3 config files have problems: 1 key-type, 1 file-missing"
+    assert files.summary == "2 of 3 config files with problems: 1 key-type, 1 file-missing"
     assert [row["status"] for row in files.data["files"]] == ["pass", "fail", "fail"]
     settings = DeploySettings(files=settings.files[:1])
     files = by_id(evaluate(settings, {}))["deploy.files"]
-    assert (files.status, files.summary) == (Status.PASS, "1 config files read and valid")
+    assert (files.status, files.summary) == (Status.PASS, "1 config file read and valid")
 
 
 def test_ignore_turns_rules_off_everywhere_or_for_one_key(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_references_in_files_resolve_through_env_files(tmp_path: Path) -> None:
     results = by_id(evaluate(settings, {}))
     assert results["deploy.files"].status is Status.PASS
     secrets = results["deploy.secrets"]
-    assert (secrets.status, secrets.summary) == (Status.PASS, "1 secrets pass every rule")
+    assert (secrets.status, secrets.summary) == (Status.PASS, "1 secret checked, all pass")
     assert secrets.data["checked"] == ["DB_PASSWORD"]
 
 

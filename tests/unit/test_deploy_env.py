@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 from gate.checks.deploy.env import load, required
-from gate.checks.deploy.issue import ENVIRONMENT, Issue, Place
+from gate.checks.deploy.issue import ENVIRONMENT, Issue
 
 
 def env_file(tmp_path: Path, name: str, text: str) -> Path:

@@ -37,6 +37,7 @@ def evaluate(settings: DeploySettings, environ: Mapping[str, str]) -> list[Check
     env_names = [*settings.require_env, *(s for s in settings.secrets if "." not in s)]
     found = entries.collect(environment, env_names, documents)
     secret_list, missing = secrets.gather(found, settings.secrets, missing_ok=unreadable)
+    missing = [i for i in missing if i.key not in settings.require_env]  # env-missing said it
     results.append(_secrets_result(settings, secret_list,
                                    missing + secrets.judge(secret_list,
                                                            settings.min_secret_length)))
@@ -63,6 +64,11 @@ def _result(check_id: str, issues: Sequence[Issue], ignored: int, summary: str,
                        summary, findings=tuple(i.finding() for i in issues), data=data)
 
 
+def _n(count: int, noun: str, plural: str = "") -> str:
+    """`1 secret`, `2 secrets`."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _names(names: Sequence[str]) -> str:
     shown = ", ".join(names[:SHOWN_NAMES])
     return shown + (f" and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else "")
@@ -72,14 +78,16 @@ def _env_result(settings: DeploySettings, environment: env.Environment) -> Check
     missing = env.required(settings.require_env, environment)
     issues, ignored = _kept(settings, [*environment.issues, *missing])
     required = len(settings.require_env)
-    loaded = f", {len(environment.files)} env files read" if environment.files else ""
-    if not issues:
-        summary = f"{required} required variables set{loaded}"
-    elif all(i.rule == "env-missing" for i in issues):
-        summary = (f"{len(issues)} of {required} required variables not set: "
-                   f"{_names([i.key for i in issues])}")
-    else:
-        summary = f"{len(issues)} problems with the environment: {_counts(issues)}"
+    loaded = f", {_n(len(environment.files), 'env file')} read" if environment.files else ""
+    unset = [i.key for i in issues if i.rule == "env-missing"]
+    others = [i for i in issues if i.rule != "env-missing"]
+    parts = []
+    if unset:
+        parts.append(f"{len(unset)} of {_n(required, 'required variable')} not set: "
+                     f"{_names(unset)}")
+    if others:
+        parts.append(f"{_n(len(others), 'problem')} in env files: {_counts(others)}")
+    summary = "; ".join(parts) or f"{_n(required, 'required variable')} set{loaded}"
     data = {"required": list(settings.require_env), "missing": [i.key for i in missing],
             "env_files": list(environment.files)}
     return _result(catalog.ENV, issues, ignored, summary, data)
@@ -114,9 +122,9 @@ def _files_result(settings: DeploySettings, environment: env.Environment
     issues, ignored = _kept(settings, all_issues)
     bad = sum(1 for row in rows if row["status"] == "fail")
     if issues:
-        summary = f"{bad} of {len(rows)} config files have problems: {_counts(issues)}"
+        summary = f"{bad} of {_n(len(rows), 'config file')} with problems: {_counts(issues)}"
     else:
-        summary = f"{len(rows)} config files read and valid"
+        summary = f"{_n(len(rows), 'config file')} read and valid"
     return _result(catalog.FILES, issues, ignored, summary, {"files": rows}), documents, unreadable
 
 
@@ -139,10 +147,10 @@ def _secrets_result(settings: DeploySettings, found: Sequence[secrets.Secret],
                        data, Status.SKIP)
     failing = list(dict.fromkeys(i.key for i in kept))
     if kept:
-        summary = (f"{len(failing)} of {len(keys) or len(failing)} secrets fail: "
-                   f"{_counts(kept)}")
+        summary = f"{len(failing)} of {_n(len(keys) or len(failing), 'secret')} failing: " + (
+            _counts(kept))
     else:
-        summary = f"{len(keys)} secrets pass every rule"
+        summary = f"{_n(len(keys), 'secret')} checked, all pass"
     return _result(catalog.SECRETS, kept, ignored, summary, data)
 
 
@@ -151,8 +159,8 @@ def _insecure_result(settings: DeploySettings, found: Sequence[entries.Entry],
     kept, ignored = _kept(settings, issues)
     tls = " (TLS required)" if settings.require_tls else ""
     if kept:
-        summary = f"{len(kept)} insecure values: {_counts(kept)}{tls}"
+        summary = f"{_n(len(kept), 'insecure value')}: {_counts(kept)}{tls}"
     else:
-        summary = f"no insecure value in {len(found)} keys{tls}"
+        summary = f"no insecure value in {_n(len(found), 'key')}{tls}"
     data = {"keys": len(found), "require_tls": settings.require_tls}
     return _result(catalog.INSECURE, kept, ignored, summary, data)
