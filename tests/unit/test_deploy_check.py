@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from gate.checks.deploy.check import evaluate
-from gate.checks.deploy.settings import DeploySettings, FileSpec, Ignore
+from gate.checks.deploy.spec import DeploySettings, FileSpec, Ignore
 from gate.model import CheckResult, Status
 
 STRONG = "Zr8vQ2mN5kL1pX7wT4yB9cF3hJ6dS0gA"

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from gate.checks.deploy import FAMILY
-from gate.checks.deploy.settings import DeploySettings, Ignore, configure, guess_format
+from gate.checks.deploy.settings import configure, guess_format
+from gate.checks.deploy.spec import DeploySettings, Ignore
 from gate.errors import UsageError
 
 
@@ -90,3 +91,15 @@ def test_bad_settings_are_usage_errors(table: dict[str, Any], message: str) -> N
     with pytest.raises(UsageError) as caught:
         configure(values(table))
     assert message in str(caught.value)
+
+
+def test_the_cli_starts_without_loading_the_deploy_checks_or_their_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, gate.cli; gate.cli.build_parser(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('gate.checks.deploy.', "
+            "'yaml', 'dotenv', 'jsonschema', 'configparser'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "['gate.checks.deploy.settings']"

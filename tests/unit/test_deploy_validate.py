@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gate.checks.deploy.files import Document
-from gate.checks.deploy.settings import FileSpec
+from gate.checks.deploy.spec import FileSpec
 from gate.checks.deploy.validate import (
     check_spec, describe, has_type, is_url, matches, parse_bool, resolve_document)
 

@@ -7,9 +7,14 @@ checks and their libraries (PyYAML, python-dotenv, jsonschema) load in `run`.
 
 from __future__ import annotations
 
-from gate.checks.deploy.settings import OPTIONS, DeploySettings, configure
+from typing import TYPE_CHECKING
+
+from gate.checks.deploy.settings import OPTIONS, configure
 from gate.family import Family
-from gate.model import CheckResult
+
+if TYPE_CHECKING:
+    from gate.checks.deploy.spec import DeploySettings
+    from gate.model import CheckResult
 
 
 def run(settings: DeploySettings) -> list[CheckResult]:

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 from gate.checks.deploy import catalog, entries, env, keypath, rules, secrets, validate
 from gate.checks.deploy.files import Document, load
 from gate.checks.deploy.issue import Issue, display
-from gate.checks.deploy.settings import DeploySettings
+from gate.checks.deploy.spec import DeploySettings
 from gate.checks.deploy.words import looks_secret
 from gate.model import CheckResult, Status
 

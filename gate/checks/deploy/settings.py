@@ -1,4 +1,4 @@
-"""The deploy family's options and the frozen settings they build.
+"""The deploy family's options, and the converters that build its settings.
 
 Every problem here is in the gate's own settings, so it is a UsageError (exit
 2): an unknown key in a `files` entry, an unknown type or format name, a rule
@@ -7,61 +7,24 @@ id that does not exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from gate.checks.deploy import keypath
-from gate.checks.deploy.catalog import BY_ID, IGNORABLE
 from gate.errors import UsageError
 from gate.family import Option, Origin, as_bool, as_int, as_path, as_paths, as_strs
 
+if TYPE_CHECKING:
+    from gate.checks.deploy.keypath import Path as KeyPath
+    from gate.checks.deploy.spec import DeploySettings, FileSpec, Ignore
+
+# Kept here too (not imported from spec): this module loads when the CLI starts, and the
+# settings classes and key-path parser load only when the deploy family is configured.
 DEFAULT_MIN_SECRET_LENGTH = 32
 TYPES = ("str", "int", "float", "bool", "list", "table", "url", "port")
 FORMATS = ("toml", "yaml", "json", "ini", "dotenv")
 _SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json",
              ".ini": "ini", ".cfg": "ini", ".env": "dotenv"}
 _FILE_KEYS = ("path", "format", "require", "forbid", "schema")
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One config file to check, from a `[[tool.gate.deploy.files]]` entry."""
-
-    path: Path
-    format: str
-    require: tuple[tuple[keypath.Path, str], ...] = ()
-    forbid: tuple[tuple[keypath.Path, tuple[Any, ...]], ...] = ()
-    schema: Path | None = None
-
-
-@dataclass(frozen=True)
-class Ignore:
-    """An ignored rule, everywhere (`key` None) or for one env name or key path."""
-
-    rule: str
-    key: str | None = None
-
-    def covers(self, rule: str, key: str) -> bool:
-        """Whether this entry turns off `rule` for `key`."""
-        return self.rule == rule and (self.key is None or self.key == key)
-
-
-@dataclass(frozen=True)
-class DeploySettings:
-    """What the deploy family checks."""
-
-    require_env: tuple[str, ...] = ()
-    env_files: tuple[Path, ...] = ()
-    files: tuple[FileSpec, ...] = ()
-    secrets: tuple[str, ...] = ()
-    min_secret_length: int = DEFAULT_MIN_SECRET_LENGTH
-    require_tls: bool = False
-    ignore: tuple[Ignore, ...] = ()
-
-    def ignored(self, rule: str, key: str) -> bool:
-        """Whether an `ignore` entry turns off `rule` for `key`."""
-        return any(entry.covers(rule, key) for entry in self.ignore)
 
 
 def guess_format(path: Path) -> str | None:
@@ -79,6 +42,8 @@ def as_files(raw: Any, origin: Origin) -> tuple[FileSpec, ...]:
 
 
 def _file(entry: Any, origin: Origin) -> FileSpec:
+    from gate.checks.deploy.spec import FileSpec
+
     where = origin.label
     if not isinstance(entry, dict):
         raise UsageError(f"{where}: expected a table with a `path`, got {type(entry).__name__}")
@@ -109,11 +74,13 @@ def _file(entry: Any, origin: Origin) -> FileSpec:
     )
 
 
-def _flatten(table: Any, where: str, prefix: keypath.Path = ()) -> list[tuple[keypath.Path, Any]]:
+def _flatten(table: Any, where: str, prefix: KeyPath = ()) -> list[tuple[KeyPath, Any]]:
     """`{ "a.b" = x }` and `{ a = { b = x } }` (TOML's unquoted dotted keys) alike."""
+    from gate.checks.deploy import keypath
+
     if not isinstance(table, dict):
         raise UsageError(f"{where}: expected a table of key paths")
-    pairs: list[tuple[keypath.Path, Any]] = []
+    pairs: list[tuple[KeyPath, Any]] = []
     for key, value in table.items():
         try:
             path = prefix + keypath.parse(key)
@@ -126,7 +93,9 @@ def _flatten(table: Any, where: str, prefix: keypath.Path = ()) -> list[tuple[ke
     return pairs
 
 
-def _require(table: Any, where: str) -> list[tuple[keypath.Path, str]]:
+def _require(table: Any, where: str) -> list[tuple[KeyPath, str]]:
+    from gate.checks.deploy import keypath
+
     pairs = []
     for path, kind in _flatten(table, where):
         if kind not in TYPES:
@@ -136,7 +105,9 @@ def _require(table: Any, where: str) -> list[tuple[keypath.Path, str]]:
     return pairs
 
 
-def _forbid(table: Any, where: str) -> list[tuple[keypath.Path, tuple[Any, ...]]]:
+def _forbid(table: Any, where: str) -> list[tuple[KeyPath, tuple[Any, ...]]]:
+    from gate.checks.deploy import keypath
+
     pairs = []
     for path, value in _flatten(table, where):
         values = tuple(value) if isinstance(value, list) else (value,)
@@ -150,6 +121,9 @@ def _forbid(table: Any, where: str) -> list[tuple[keypath.Path, tuple[Any, ...]]
 
 def as_ignore(raw: Any, origin: Origin) -> tuple[Ignore, ...]:
     """`RULE` or `RULE:KEY` entries, each naming an ignorable rule."""
+    from gate.checks.deploy.catalog import BY_ID, IGNORABLE
+    from gate.checks.deploy.spec import Ignore
+
     entries = []
     for text in as_strs(raw, origin):
         rule, _, key = text.partition(":")
@@ -174,6 +148,8 @@ def as_env_names(raw: Any, origin: Origin) -> tuple[str, ...]:
 
 def as_secret_names(raw: Any, origin: Origin) -> tuple[str, ...]:
     """Env names or dotted key paths."""
+    from gate.checks.deploy import keypath
+
     names = as_strs(raw, origin)
     for name in names:
         try:
@@ -208,6 +184,8 @@ OPTIONS = (
 
 def configure(values: Mapping[str, Any]) -> DeploySettings | None:
     """Settings from option values; None when nothing under [tool.gate.deploy] is set."""
+    from gate.checks.deploy.spec import DeploySettings
+
     if not values:
         return None
     return DeploySettings(

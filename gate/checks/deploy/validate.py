@@ -13,7 +13,7 @@ from gate.checks.deploy import keypath
 from gate.checks.deploy.files import Document
 from gate.checks.deploy.interpolate import resolve, sole_reference
 from gate.checks.deploy.issue import Issue
-from gate.checks.deploy.settings import FileSpec
+from gate.checks.deploy.spec import FileSpec
 
 TRUE = frozenset({"true", "yes", "on", "1"})
 FALSE = frozenset({"false", "no", "off", "0"})

@@ -1,10 +1,12 @@
 """YAML, safely: standard tags only, aliases expanded within a budget, lines kept.
 
 PyYAML's composer builds a node graph in which an alias is the anchored node
-itself, so a "billion laughs" file stays small until something expands it. We
-expand it ourselves, counting every node we build: past `MAX_NODES` (or
-`MAX_DEPTH` levels, which also stops a self-referencing alias) the file is
-rejected before it can use real time or memory. Scalars are built by PyYAML's
+itself, so a "billion laughs" file stays small until something expands it.
+Before building anything we measure what the expansion would be, counting each
+distinct node once (memoised): past `MAX_NODES` nodes or `MAX_DEPTH` levels, or
+with an alias that contains itself, the file is rejected in time proportional
+to its size, not to its expansion. The builder counts again as it goes, as a
+second line of defence. Scalars are built by PyYAML's
 SafeConstructor, which refuses every tag it does not know, `!!python/...`
 included; collections may carry only the standard map and seq tags.
 
@@ -43,6 +45,7 @@ def load(text: str, max_nodes: int = MAX_NODES,
     (`0.metadata.name`); none is None.
     """
     nodes = _compose(text)
+    _measure_all(nodes, max_nodes, max_depth)
     builder = _Builder(max_nodes, max_depth)
     if not nodes:
         return None, builder.lines
@@ -75,6 +78,53 @@ def _problem(exc: yaml.MarkedYAMLError) -> str:
     # Only the parser's own words: its `str()` quotes the offending source line,
     # which may hold a secret.
     return f"not valid YAML: {exc.problem or exc.context or 'syntax error'}"
+
+
+def _measure_all(nodes: list[Node], max_nodes: int, max_depth: int) -> None:
+    """Reject the documents if expanding them would pass either limit."""
+    sizes: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+    total = 0
+    try:
+        for node in nodes:
+            size, height = _measure(node, sizes, active)
+            total += size
+            if total > max_nodes:
+                raise Rejected(f"expands to more than {max_nodes} nodes through aliases "
+                               "(a YAML bomb?)", node.start_mark.line + 1, True)
+            if height > max_depth:
+                raise Rejected(f"nested deeper than {max_depth} levels",
+                               node.start_mark.line + 1, True)
+    except RecursionError:
+        raise Rejected("nested too deeply to read", None, True) from None
+
+
+def _measure(node: Node, sizes: dict[int, tuple[int, int]],
+             active: set[int]) -> tuple[int, int]:
+    """(nodes, levels) that building `node` would produce; each distinct node measured once."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in active:
+        raise Rejected("an alias contains itself", node.start_mark.line + 1, True)
+    active.add(key)
+    children: list[Node] = []
+    if isinstance(node, SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE and isinstance(value_node, SequenceNode):
+                children.extend(value_node.value)
+            else:
+                children.append(value_node)
+    size, height = 1, 1
+    for child in children:
+        child_size, child_height = _measure(child, sizes, active)
+        size += child_size
+        height = max(height, child_height + 1)
+    active.discard(key)
+    sizes[key] = (size, height)
+    return size, height
 
 
 class _Builder:
