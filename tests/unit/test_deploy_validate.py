@@ -95,6 +95,12 @@ def test_resolve_document_records_flexible_sources_and_unresolved() -> None:
         ("ref-unresolved", "db.pw", "refers to PW, which is not set", 3)]
 
 
+def test_dotenv_documents_resolve_braced_references_only() -> None:
+    document = Document(".env", "dotenv", {"A": "pa$word", "B": "${HOST}"}, typed=False)
+    resolved = resolve_document(document, {"HOST": "h", "word": "x"})
+    assert resolved.root == {"A": "pa$word", "B": "h"} and resolved.issues == ()
+
+
 def spec(**kwargs: Any) -> FileSpec:
     return FileSpec(Path("c.yaml"), "yaml", **kwargs)
 

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -24,24 +26,31 @@ SHOWN_NAMES = 8
 
 
 def evaluate(settings: DeploySettings, environ: Mapping[str, str]) -> list[CheckResult]:
-    """All deploy results for `settings`, reading variables from `environ`."""
-    environment = env.load(settings.env_files, environ)
+    """All deploy results for `settings`, reading variables from `environ`; each one timed."""
     results = []
+    clock = time.perf_counter()
+
+    def timed(result: CheckResult) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        results.append(replace(result, duration=now - clock))
+        clock = now
+
+    environment = env.load(settings.env_files, environ)
     if settings.require_env or settings.env_files:
-        results.append(_env_result(settings, environment))
+        timed(_env_result(settings, environment))
     documents: list[validate.Resolved] = []
     unreadable = False
     if settings.files:
         result, documents, unreadable = _files_result(settings, environment)
-        results.append(result)
+        timed(result)
     env_names = [*settings.require_env, *(s for s in settings.secrets if "." not in s)]
     found = entries.collect(environment, env_names, documents)
     secret_list, missing = secrets.gather(found, settings.secrets, missing_ok=unreadable)
     missing = [i for i in missing if i.key not in settings.require_env]  # env-missing said it
-    results.append(_secrets_result(settings, secret_list,
-                                   missing + secrets.judge(secret_list,
-                                                           settings.min_secret_length)))
-    results.append(_insecure_result(settings, found, rules.scan(found, settings.require_tls)))
+    judged = secrets.judge(secret_list, settings.min_secret_length)
+    timed(_secrets_result(settings, secret_list, missing + judged))
+    timed(_insecure_result(settings, found, rules.scan(found, settings.require_tls)))
     return results
 
 

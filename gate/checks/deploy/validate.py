@@ -43,7 +43,11 @@ class Resolved:
 
 
 def resolve_document(document: Document, environ: Mapping[str, str]) -> Resolved:
-    """Resolve `${VAR}`/`$VAR` in every string value; each missing name is an issue."""
+    """Resolve `${VAR}`/`$VAR` in every string value; each missing name is an issue.
+
+    A dotenv file keeps python-dotenv's reading, as env files do: `${VAR}` only.
+    """
+    bare = document.format != "dotenv"
     flexible: set[keypath.Path] = set()
     sources: dict[keypath.Path, str] = {}
     unresolved: set[keypath.Path] = set()
@@ -56,10 +60,10 @@ def resolve_document(document: Document, environ: Mapping[str, str]) -> Resolved
             return [rebuild(v, path + (str(i),)) for i, v in enumerate(node)]
         if not isinstance(node, str) or "$" not in node:
             return node
-        value, missing = resolve(node, environ)
+        value, missing = resolve(node, environ, bare=bare)
         if value != node or missing:
             flexible.add(path)
-            name = sole_reference(node)
+            name = sole_reference(node, bare=bare)
             if name is not None:
                 sources[path] = name
         if missing:
