@@ -22,9 +22,9 @@ FORMATS = ("text", "json", "markdown", "junit")
 
 def families() -> tuple[Family, ...]:
     """Every family of checks, in the order they run and report."""
-    from gate.checks import coverage
+    from gate.checks import connect, coverage
 
-    return (coverage.FAMILY,)
+    return (coverage.FAMILY, connect.FAMILY)
 
 
 class _Parser(argparse.ArgumentParser):
