@@ -178,16 +178,28 @@ def classify_os_error(exc: OSError, step: str = "") -> tuple[Reason, str]:
     return Reason.UNREACHABLE, exc.strerror or str(exc) or type(exc).__name__
 
 
-def causes(exc: BaseException, depth: int = 6) -> list[BaseException]:
-    """`exc` and what it wraps: `__cause__`, `__context__` and exception args, in order."""
+def wrapped(exc: BaseException) -> list[BaseException]:
+    """The exceptions `exc` carries: in its args, or as drivers keep them (`.exception(s)`)."""
+    inner = [a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)]
+    one = getattr(exc, "exception", None)
+    if isinstance(one, BaseException):
+        inner.append(one)
+    many = getattr(exc, "exceptions", ())
+    if isinstance(many, (list, tuple)):
+        inner.extend(e for e in many if isinstance(e, BaseException))
+    return inner
+
+
+def causes(exc: BaseException, limit: int = 24) -> list[BaseException]:
+    """`exc` and what it wraps or was raised from, breadth first."""
     seen: list[BaseException] = []
     todo = [exc]
-    while todo and len(seen) < depth * 4:
+    while todo and len(seen) < limit:
         current = todo.pop(0)
         if any(current is s for s in seen):
             continue
         seen.append(current)
-        todo.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        todo.extend(wrapped(current))
         for linked in (current.__cause__, current.__context__):
             if linked is not None:
                 todo.append(linked)
@@ -206,6 +218,6 @@ def text_of(exc: BaseException) -> str:
     """A driver exception as one readable string (some drivers leave `str()` empty)."""
     text = str(exc).strip()
     if not text:
-        inner = [a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)]
-        text = text_of(inner[0]) if inner else ""
+        inner = wrapped(exc)
+        text = f"{type(exc).__name__}: {text_of(inner[0])}" if inner else repr(exc)
     return text or type(exc).__name__

@@ -27,9 +27,11 @@ _TOKEN_USER_SCHEMES = frozenset({"http", "https", "ws", "wss", "git+https"})
 
 # Candidates only: each is then parsed, never judged by the pattern.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]+")
-# `name=value`, `name: value` or `"name": "value"`; `host:5432` is not a field.
+# `name=value`, `name: value` or `"name": "value"`, where a field can start (so
+# neither `host:5432` nor the path in `http://h/auth: refused` is a field).
 _FIELD = re.compile(
-    r"(?<![A-Za-z0-9_.\-])([A-Za-z_][A-Za-z0-9_.\-]*)([\"']?(?:\s*=\s*|:\s+|:(?=[\"'])))")
+    r"(?:(?<=^)|(?<=[\s{,;&?(\[\"']))([A-Za-z_][A-Za-z0-9_.\-]*)"
+    r"([\"']?(?:\s*=\s*|:\s+|:(?=[\"'])))")
 
 
 def is_secret_name(name: str) -> bool:

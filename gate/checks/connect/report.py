@@ -24,13 +24,15 @@ def to_result(ran: Ran, redactor: Redactor) -> CheckResult:
         if ran.attempts > 1:
             timing += f", {ran.attempts} attempts in {seconds(ran.elapsed)}"
         timing += ")"
+    # The detail's first line goes in the summary; what does not fit, in a finding.
     lines = outcome.detail.strip().splitlines() or [""]
     head = " ".join(lines[0].split())
     findings: tuple[Finding, ...] = ()
     if len(head) > MAX_SUMMARY_DETAIL:
         head = head[:MAX_SUMMARY_DETAIL - 3] + "..."
-    if len(lines) > 1 or head != " ".join(lines[0].split()):
         findings = (Finding(outcome.detail.strip()),)
+    elif len(lines) > 1:
+        findings = (Finding("\n".join(line.strip() for line in lines[1:])),)
     if reason is Reason.OK:
         summary = f"{check.shown}: {head}{timing}"
     else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import socket
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -29,7 +28,7 @@ def probe(check: Check, attempt: Attempt) -> Passed:
     url, method = check.url, check.method
     facts: dict[str, Any] = {}
     for hop in range(check.max_redirects + 1):
-        response, conn, sock = _request(check, url, method, attempt, facts)
+        response, conn = _request(check, url, method, attempt, facts)
         try:
             status = response.status
             location = response.getheader("Location")
@@ -51,7 +50,7 @@ def probe(check: Check, attempt: Attempt) -> Passed:
                                    f"{response.reason}, expected {check.expect_status.text}",
                                    facts)
             if check.expect_body is not None:
-                body = _read_body(response, sock, attempt)
+                body = _read_body(response, attempt)
                 if not check.expect_body.search(body):
                     raise ProbeFailure(Reason.BODY, f"the body ({len(body)} characters) does "
                                        f"not match /{check.expect_body.pattern}/", facts)
@@ -63,8 +62,7 @@ def probe(check: Check, attempt: Attempt) -> Passed:
 
 
 def _request(check: Check, url: str, method: str, attempt: Attempt,
-             facts: dict[str, Any]
-             ) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection, socket.socket]:
+             facts: dict[str, Any]) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -99,7 +97,7 @@ def _request(check: Check, url: str, method: str, attempt: Attempt,
         conn.endheaders()
         attempt.begin("waiting for the response")
         sock.settimeout(attempt.remaining())
-        return conn.getresponse(), conn, sock
+        return conn.getresponse(), conn
     except OSError as exc:
         conn.close()
         raise net.failure(exc, attempt) from None
@@ -130,13 +128,15 @@ def _headers(check: Check, parts: Any) -> list[tuple[str, str]]:
     return list(headers.values())
 
 
-def _read_body(response: http.client.HTTPResponse, sock: socket.socket, attempt: Attempt) -> str:
+def _read_body(response: http.client.HTTPResponse, attempt: Attempt) -> str:
+    # The socket keeps the timeout set before the response; http.client may
+    # already have let go of it, so the budget is checked between reads.
     attempt.begin("reading the body")
     chunks: list[bytes] = []
     size = 0
     try:
         while size < MAX_BODY:
-            sock.settimeout(attempt.remaining())
+            attempt.remaining()
             chunk = response.read(min(CHUNK, MAX_BODY - size))
             if not chunk:
                 break

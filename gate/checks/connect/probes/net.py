@@ -83,7 +83,7 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
 def handshake(sock: socket.socket, host: str, ca_file: Path | None,
               attempt: Attempt) -> ssl.SSLSocket:
     """`sock` after a verified TLS handshake for `host`; closes it on failure."""
-    attempt.begin(f"the TLS handshake with {host}")
+    attempt.begin(f"doing the TLS handshake with {host}")
     try:
         context = tls_context(ca_file)
         sock.settimeout(attempt.remaining())
