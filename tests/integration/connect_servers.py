@@ -7,6 +7,7 @@ stops when its context ends; nothing here touches the machine's own services.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import glob
@@ -100,7 +101,7 @@ def make_cert(folder: Path, days: float, names: tuple[str, ...] = ("localhost", 
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    """`/` answers 200 "ok: ready"; `/status/N`, `/redirect/N` and `/leak` do what they say."""
+    """`/` answers 200 "ok: ready"; `/status/N`, `/redirect/N`, `/leak`, `/echo` as they say."""
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         path = self.path.split("?")[0]
@@ -116,6 +117,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             closed = self.server.closed_port  # type: ignore[attr-defined]
             self._send(302, b"", {"Location": f"http://leaky:Redirect-S3cret@127.0.0.1:{closed}"
                                               f"/?token=Redirect-T0ken"})
+        elif path == "/echo":
+            # A careless server: it echoes the credentials it got in its reason phrase.
+            sent = self.headers.get("Authorization", "")
+            if sent.startswith("Basic "):
+                sent = base64.b64decode(sent[6:]).decode()
+            self._send(401, b"", reason=f"Rejected {sent}")
         elif path == "/auth":
             expected = self.server.expected_auth  # type: ignore[attr-defined]
             ok = self.headers.get("Authorization") == expected
@@ -126,8 +133,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._send(200, b"")
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
+              reason: str | None = None) -> None:
+        self.send_response(status, reason)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -172,12 +180,12 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
 
 
 @contextlib.contextmanager
-def redis_with_password(password: str) -> Iterator[int]:
+def redis_with_password(password: str, port: int = 0) -> Iterator[int]:
     """A Redis of our own that wants `password`; yields its port."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed")
-    port = free_port()
+    port = port or free_port()
     folder = tempfile.mkdtemp(prefix="gate-redis-")
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password,

@@ -113,6 +113,8 @@ def redact_dsn(text: str) -> str:
         if match.start() < pos or not is_secret_name(match.group(1)):
             continue
         start = match.end()
+        if text.startswith(MASK, start):
+            continue  # masked already; its end is unknown to this pass
         end = _value_end(text, start, to_line=":" in match.group(2))
         if end == start:
             continue
@@ -182,6 +184,13 @@ def header_secrets(name: str, value: str) -> list[str]:
     return found
 
 
+def _redact_match(match: re.Match[str]) -> str:
+    """A URL found in text, redacted; punctuation that ends a sentence stays outside it."""
+    url = match.group(0)
+    core = url.rstrip(".,;:!?)]}")
+    return redact_url(core) + url[len(core):]
+
+
 class Redactor:
     """Masks known secret values and anything in a secret's place, in any text."""
 
@@ -201,7 +210,7 @@ class Redactor:
         for value in self._values:
             if value in text:
                 text = text.replace(value, MASK)
-        text = _URL.sub(lambda m: redact_url(m.group(0)), text)
+        text = _URL.sub(_redact_match, text)
         return redact_dsn(text)
 
     def data(self, value: Any) -> Any:

@@ -98,6 +98,12 @@ def test_redactor_masks_encoded_forms_and_urls_it_does_not_know() -> None:
     assert redact("redirected to http://x:unknown-secret@other/") == "redirected to http://x:***@other/"
 
 
+def test_redactor_keeps_punctuation_around_what_it_masks() -> None:
+    redact = Redactor()
+    assert redact("(last: 302 to http://x:pw@h/?token=t1).") == "(last: 302 to http://x:***@h/?token=***)."
+    assert redact("postgres://h/db?password=pw1: refused") == "postgres://h/db?password=***: refused"
+
+
 def test_redactor_leaves_short_secrets_to_parsing() -> None:
     redact = Redactor(["ab"])
     assert redact("tab table redis://:ab@h") == "tab table redis://:***@h"
