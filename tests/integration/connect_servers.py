@@ -104,6 +104,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     """`/` answers 200 "ok: ready"; `/status/N`, `/redirect/N`, `/leak`, `/echo` as they say."""
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        self.server.seen.set()  # type: ignore[attr-defined]
         path = self.path.split("?")[0]
         if path.startswith("/status/"):
             self._send(int(path.rsplit("/", 1)[1]), b"status page")
@@ -150,12 +151,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def http_server(cert: tuple[Path, Path] | None = None, port: int = 0,
-                expected_auth: str = "") -> Iterator[int]:
-    """An HTTP (or, given a certificate, HTTPS) server on 127.0.0.1; yields its port."""
+                expected_auth: str = "", seen: threading.Event | None = None) -> Iterator[int]:
+    """An HTTP (or, given a certificate, HTTPS) server on 127.0.0.1; yields its port.
+
+    `seen` is set at its first GET request.
+    """
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.closed_port = free_port()  # type: ignore[attr-defined]
     server.expected_auth = expected_auth  # type: ignore[attr-defined]
+    server.seen = seen or threading.Event()  # type: ignore[attr-defined]
     if cert is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(str(cert[0]), str(cert[1]))

@@ -154,8 +154,9 @@ def test_a_listener_that_never_answers_fails_on_time_for_every_scheme(gate_cli) 
         assert (check["status"], check["data"]["reason"]) == ("fail", "timeout"), check
         assert "no answer within 1 s while" in check["summary"]
         assert timeout - 0.05 <= check["duration_seconds"] <= timeout + margin, check
-    # All at once: the run takes one timeout, not seven (plus start-up, on a busy machine).
-    assert wall < timeout * 3 + 3, wall
+    # Durations count from one common start, so the bound above shows they ran at once;
+    # this only guards against a hang (start-up on a busy machine can take seconds).
+    assert wall < 30, wall
 
 
 def test_tcp_to_a_silent_listener_passes(gate_cli) -> None:

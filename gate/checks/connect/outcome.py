@@ -165,7 +165,7 @@ def classify_os_error(exc: OSError, step: str = "") -> tuple[Reason, str]:
     if ssl is not None and isinstance(exc, ssl.SSLCertVerificationError):
         return Reason.TLS, f"certificate verify failed: {exc.verify_message}"
     if ssl is not None and isinstance(exc, ssl.SSLError):
-        return Reason.TLS, f"TLS handshake failed: {exc.reason or exc}"
+        return Reason.TLS, f"TLS handshake failed: {getattr(exc, 'reason', None) or exc}"
     if isinstance(exc, socket.gaierror):
         return Reason.DNS, exc.strerror or str(exc)
     if isinstance(exc, TimeoutError):  # socket.timeout is TimeoutError since 3.10

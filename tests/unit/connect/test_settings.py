@@ -195,3 +195,11 @@ def test_origin_labels_flags() -> None:
     from gate.checks.connect.settings import as_urls
 
     assert as_urls(["tcp://h:1"], Origin("--connect", HERE))[0].label == "--connect"
+
+
+def test_the_connect_flags_render_in_help() -> None:
+    parser = argparse.ArgumentParser(prog="gate check")
+    connect.FAMILY.add_arguments(parser)
+    text = parser.format_help()
+    assert "--connect URL" in text and "--wait SECONDS" in text
+    assert "--connect-timeout SECONDS" in text
