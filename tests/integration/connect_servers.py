@@ -185,15 +185,21 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
 
 
 @contextlib.contextmanager
-def redis_with_password(password: str, port: int = 0) -> Iterator[int]:
-    """A Redis of our own that wants `password`; yields its port."""
+def redis_with_password(password: str, port: int = 0,
+                        cert: tuple[Path, Path] | None = None) -> Iterator[int]:
+    """A Redis of our own that wants `password` (over TLS, given a certificate); yields its port."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed")
     port = port or free_port()
     folder = tempfile.mkdtemp(prefix="gate-redis-")
+    listen = ["--port", str(port)]
+    if cert is not None:
+        listen = ["--port", "0", "--tls-port", str(port), "--tls-cert-file", str(cert[0]),
+                  "--tls-key-file", str(cert[1]), "--tls-ca-cert-file", str(cert[0]),
+                  "--tls-auth-clients", "no"]
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password,
+        [binary, *listen, "--bind", "127.0.0.1", "--requirepass", password,
          "--save", "", "--appendonly", "no", "--dir", folder],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

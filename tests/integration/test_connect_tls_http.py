@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.connect_servers import http_server, make_cert
+from tests.integration.connect_servers import http_server, make_cert, redis_with_password
 from tests.integration.test_connect_services import checks_of, write_config
 
 pytestmark = pytest.mark.integration
@@ -36,6 +36,20 @@ def test_a_self_signed_certificate_fails_unless_its_ca_file_is_given(tmp_path: P
         assert checks[f"connect.{name}"]["status"] == "pass", checks[f"connect.{name}"]
     assert checks["connect.trusted"]["data"]["days_left"] >= 89
     assert checks["connect.tls-trusted"]["summary"].startswith(f"tls://localhost:{port}: TLSv1.")
+
+
+def test_rediss_verifies_the_server_certificate(tmp_path: Path, gate_cli) -> None:
+    cert = make_cert(tmp_path, days=90)
+    with redis_with_password("Tls-Redis-Pw", cert=cert) as port:
+        url = f"rediss://:Tls-Redis-Pw@localhost:{port}/0"
+        write_config(tmp_path, [{"name": "untrusted", "url": url},
+                                {"name": "trusted", "url": url, "ca-file": "server.pem"}])
+        run = gate_cli("check", "--format", "json")
+    checks = checks_of(run)
+    assert checks["connect.untrusted"]["data"]["reason"] == "tls", checks
+    assert "self-signed certificate" in checks["connect.untrusted"]["summary"]
+    assert checks["connect.trusted"]["status"] == "pass", checks
+    assert "Tls-Redis-Pw" not in run.stdout
 
 
 def test_a_certificate_for_another_name_fails(tmp_path: Path, gate_cli) -> None:

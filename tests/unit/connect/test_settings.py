@@ -203,3 +203,14 @@ def test_the_connect_flags_render_in_help() -> None:
     text = parser.format_help()
     assert "--connect URL" in text and "--wait SECONDS" in text
     assert "--connect-timeout SECONDS" in text
+
+
+def test_a_list_of_plain_urls_under_tool_gate(tmp_path: Path, monkeypatch) -> None:
+    from gate import config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.gate]\nconnect = ["redis://cache:6379/0", "dns://db.internal"]\n')
+    settings = config.load(None, cwd=tmp_path)
+    table = settings.tables["connect"]
+    built = connect.configure(values(table, where=settings.where("connect")), environ={})
+    assert [c.id for c in built.checks] == ["connect.redis-cache-6379", "connect.dns-db.internal"]
