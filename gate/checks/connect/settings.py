@@ -7,12 +7,13 @@ the entry and key, and shows URLs redacted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from gate.checks.connect import env
-from gate.checks.connect.redact import Redactor, header_secrets, is_secret_name, redact_url
+from gate.checks.connect.redact import (
+    Redactor, header_secrets, is_secret_name, redact_url, split_userinfo)
 from gate.checks.connect.schemes import KEY_PROBES, SCHEMES, Scheme, names
 from gate.errors import InputError, UsageError
 from gate.family import Origin, as_int, as_seconds, as_str
@@ -243,19 +244,14 @@ def build(entries: Sequence[Entry], timeout: float | None, wait: float | None,
                 name = f"{check.name}-{n}"
                 n += 1
         taken.add(name)
-        checks.append(_replace_name(check, name))
+        checks.append(replace(check, name=name))
     return ConnectSettings(tuple(checks), wait, Redactor(secrets))
-
-
-def _replace_name(check: Check, name: str) -> Check:
-    from dataclasses import replace
-
-    return replace(check, name=name)
 
 
 def _check(entry: Entry, default_timeout: float, environ: Mapping[str, str]
            ) -> tuple[Check, list[str]]:
-    url, missing = env.resolve(entry.url, environ)
+    url, missing = env.resolve(entry.url.strip(), environ)
+    url = url.strip()
     headers = []
     for header, raw_value in entry.options.get("headers", ()):
         value, more = env.resolve(raw_value, environ)
@@ -325,19 +321,35 @@ def _host_port(url: str, scheme: Scheme, label: str) -> tuple[str | None, int | 
     from urllib.parse import urlsplit
 
     shown = redact_url(url)
-    if scheme.probe in ("postgres", "mysql", "redis", "amqp") and "," in url.partition("@")[2]:
-        return None, None  # several hosts: the driver picks one
+    authority = _authority(url)
+    if scheme.probe == "postgres" and "," in authority:
+        return None, None  # several hosts: libpq tries each
+    userinfo = split_userinfo(url)[1]
     try:
-        parts = urlsplit(url.strip())
+        # Drivers would read a password with an unencoded / ? or # as a host, a port
+        # or a path (and might show it as one): such a URL is refused.
+        if urlsplit(url).netloc != (f"{userinfo}@" if userinfo is not None else "") + authority:
+            raise ValueError("ambiguous user info")
+        parts = urlsplit(f"{scheme.name}://{authority}")
         port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"{label}: {shown!r} is not a valid URL: {exc}") from None
+    except ValueError:
+        raise UsageError(f"{label}: {shown!r} is not a valid URL",
+                         "check the port, and percent-encode / ? # @ in the user name and "
+                         "password (%2F %3F %23 %40)") from None
     host = parts.hostname
     if not host and scheme.probe not in ("postgres",):  # libpq defaults to a local socket
         raise UsageError(f"{label}: {shown!r} names no host")
     if port is None and scheme.probe == "tcp":
         raise UsageError(f"{label}: {shown!r} names no port", "write tcp://host:port")
     return host, port if port is not None else scheme.default_port
+
+
+def _authority(url: str) -> str:
+    """`host:port` of `url`, read past the user info as redaction reads it."""
+    rest = split_userinfo(url)[2]
+    for stop in "/?#":
+        rest = rest.split(stop, 1)[0]
+    return rest
 
 
 def _check_keys(entry: Entry, scheme: Scheme, label: str) -> None:
@@ -356,12 +368,6 @@ def _default_name(raw_url: str, scheme: str) -> str:
     refs = env.references(raw_url)
     if len(refs) == 1 and raw_url.strip() in (f"${refs[0]}", f"${{{refs[0]}}}"):
         return refs[0].lower()
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(raw_url.strip())
-        where = parts.netloc.rpartition("@")[2]
-    except ValueError:
-        where = ""
-    slug = re.sub(r"[^A-Za-z0-9_.@-]+", "-", f"{scheme}-{where}").strip("-")
+    where = _authority(raw_url.strip())
+    slug = re.sub(r"[^A-Za-z0-9_.@]+", "-", f"{scheme}-{where}").strip("-")
     return slug or "check"

@@ -214,3 +214,34 @@ def test_a_list_of_plain_urls_under_tool_gate(tmp_path: Path, monkeypatch) -> No
     table = settings.tables["connect"]
     built = connect.configure(values(table, where=settings.where("connect")), environ={})
     assert [c.id for c in built.checks] == ["connect.redis-cache-6379", "connect.dns-db.internal"]
+
+
+@pytest.mark.parametrize("url", ["redis://:pa/ss@cache:6380/0", "mysql://u:p?x#y@db/x",
+                                 "https://u:a/b@h/"])
+def test_a_password_with_an_unencoded_slash_is_refused_unseen(url: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        connect.configure(values(None, url), environ={})
+    message = str(caught.value)
+    assert "is not a valid URL" in message and "percent-encode" in message
+    assert "pa/ss" not in message and "p?x#y" not in message and "a/b" not in message
+
+
+def test_an_unencoded_at_sign_in_a_password_is_read_as_drivers_read_it() -> None:
+    settings = connect.configure(values(None, "redis://:p@ss-word@cache:6380/0"), environ={})
+    (check,) = settings.checks
+    assert (check.host, check.port, check.shown) == ("cache", 6380, "redis://:***@cache:6380/0")
+    assert settings.redactor("AUTH p@ss-word failed") == "AUTH *** failed"
+
+
+def test_several_postgres_hosts_are_left_to_libpq() -> None:
+    (check,) = connect.configure(values(None, "postgresql://h1:5432,h2:5433/db"),
+                                 environ={}).checks
+    assert (check.host, check.port) == (None, None)
+
+
+def test_a_default_name_never_takes_part_of_a_password() -> None:
+    # The variable is unset, so the URL is not refused: the check fails, naming DB.
+    (check,) = connect.configure(values(None, "mysql://root:wr/ong@${DB}:3306/x"),
+                                 environ={}).checks
+    assert (check.name, check.unresolved) == ("mysql-DB-3306", ("DB",))
+    assert "wr/ong" not in check.shown

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from gate.checks.connect.outcome import (
     Attempt, Passed, ProbeFailure, Reason, classify_os_error, os_error_in, text_of)
+from gate.checks.connect.redact import split_userinfo
 from gate.checks.connect.settings import Check
 
 # ER_DBACCESS_DENIED, ER_ACCESS_DENIED, ER_NOT_SUPPORTED_AUTH_MODE, ER_ACCESS_DENIED_NO_PASSWORD
@@ -18,10 +19,11 @@ def probe(check: Check, attempt: Attempt) -> Passed:
     """Connect (the URL's credentials and database), `SELECT 1`, close."""
     import pymysql  # type: ignore[import-untyped]
 
-    parts = urlsplit(check.url)
-    user = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else ""
-    database = unquote(parts.path.lstrip("/")) or None
+    prefix, userinfo, rest = split_userinfo(check.url)  # as settings and redaction read it
+    name, _, secret = (userinfo or "").partition(":")
+    user = unquote(name) or None
+    password = unquote(secret)
+    database = unquote(urlsplit(prefix + rest).path.lstrip("/")) or None
     attempt.begin("connecting and logging in")
     left = attempt.remaining()
     try:
