@@ -44,13 +44,13 @@ UNRESOLVED = Scheme("unresolved", "none", None)
 
 @dataclass(frozen=True)
 class Entry:
-    """One check as written, variables not yet resolved."""
+    """One check as written, variables not yet resolved (it may hold a literal password)."""
 
     label: str
-    url: str
+    url: str = field(repr=False)
     name: str | None = None
     timeout: float | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class RawEntry:
     """A settings-file entry and the label that names it in messages."""
 
     label: str
-    value: Any
+    value: Any = field(repr=False)
 
 
 def normalize(raw: Any, where: str) -> Any:
