@@ -19,7 +19,9 @@ HERE = Path("/tmp")
 
 def values(table: object, *urls: str, where: str = "gate.toml: connect") -> dict:
     """The family's values as the gate builds them, from a settings value and flags."""
-    args = argparse.Namespace(opt_urls=list(urls) or None, opt_timeout=None, opt_wait=None)
+    parser = argparse.ArgumentParser()
+    connect.FAMILY.add_arguments(parser)
+    args = parser.parse_args([arg for url in urls for arg in ("--connect", url)])
     return connect.FAMILY.values(args, table, where, HERE)
 
 
