@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.checks.deploy.interpolate import resolve, sole_reference
+from gate.interpolate import resolve, sole_reference
 
 ENV = {"HOST": "db.internal", "PORT": "5432", "EMPTY": ""}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from gate.checks.connect import env
+from gate import interpolate
 from gate.checks.connect.redact import (
     Redactor, header_secrets, is_secret_name, redact_url, split_userinfo)
 from gate.checks.connect.schemes import KEY_PROBES, SCHEMES, Scheme, names
@@ -250,16 +250,16 @@ def build(entries: Sequence[Entry], timeout: float | None, wait: float | None,
 
 def _check(entry: Entry, default_timeout: float, environ: Mapping[str, str]
            ) -> tuple[Check, list[str]]:
-    url, missing = env.resolve(entry.url.strip(), environ)
+    url, missing = interpolate.resolve(entry.url.strip(), environ)
     url = url.strip()
     headers = []
     for header, raw_value in entry.options.get("headers", ()):
-        value, more = env.resolve(raw_value, environ)
+        value, more = interpolate.resolve(raw_value, environ)
         missing += tuple(m for m in more if m not in missing)
         headers.append((header, value))
     secrets = _secrets(url, headers, entry, environ)
     if not missing and not url.strip():
-        used = env.references(entry.url)
+        used = interpolate.references(entry.url)
         missing = used or ("url",)
     raw_shown = redact_url(entry.url)
     label = f"{entry.label} {raw_shown}" if entry.label.startswith("--") else entry.label
@@ -269,7 +269,7 @@ def _check(entry: Entry, default_timeout: float, environ: Mapping[str, str]
         scheme = UNRESOLVED  # not known until the variable is set; the check fails anyway
     elif scheme is None:
         # Never echo a variable's value: it may be a secret set in the wrong place.
-        what = "does not resolve to" if env.references(entry.url) else "is not"
+        what = "does not resolve to" if interpolate.references(entry.url) else "is not"
         raise UsageError(f"{label}: unknown scheme {scheme_name!r}" if scheme_name else
                          f"{label}: {raw_shown!r} {what} a URL",
                          "use one of " + names())
@@ -305,8 +305,8 @@ def _secrets(url: str, headers: Sequence[tuple[str, str]], entry: Entry,
     for header, value in headers:
         found += header_secrets(header, value)
     # A variable named like a secret holds one, wherever it is used.
-    for name in env.references(entry.url) + tuple(
-            n for _, v in entry.options.get("headers", ()) for n in env.references(v)):
+    for name in interpolate.references(entry.url) + tuple(
+            n for _, v in entry.options.get("headers", ()) for n in interpolate.references(v)):
         if is_secret_name(name) and environ.get(name):
             found.append(environ[name])
     return found
@@ -365,7 +365,7 @@ def _check_keys(entry: Entry, scheme: Scheme, label: str) -> None:
 
 def _default_name(raw_url: str, scheme: str) -> str:
     """`postgresql-db.internal-5432`, or `database_url` for a bare `${DATABASE_URL}`."""
-    refs = env.references(raw_url)
+    refs = interpolate.references(raw_url)
     if len(refs) == 1 and raw_url.strip() in (f"${refs[0]}", f"${{{refs[0]}}}"):
         return refs[0].lower()
     where = _authority(raw_url.strip())

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from gate.checks.deploy.files import dotenv_entries, read_text
-from gate.checks.deploy.interpolate import resolve, sole_reference
+from gate.interpolate import resolve, sole_reference
 from gate.checks.deploy.issue import ENVIRONMENT, Issue, Place, display
 
 

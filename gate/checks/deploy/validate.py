@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from gate.checks.deploy import keypath
 from gate.checks.deploy.files import Document
-from gate.checks.deploy.interpolate import resolve, sole_reference
+from gate.interpolate import resolve, sole_reference
 from gate.checks.deploy.issue import Issue
 from gate.checks.deploy.spec import FileSpec
 

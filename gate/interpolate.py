@@ -1,7 +1,8 @@
 """`${VAR}` and `$VAR` references, resolved from an environment.
 
-The public function is `resolve(text, environ) -> (value, missing_names)`; the
-connect checks use it for URLs too. The syntax is the one shells, Docker
+Shared by the deploy checks (config values, env files) and the connect checks
+(URLs, headers): `resolve(text, environ) -> (value, missing_names)` and
+`references(text) -> names`. The syntax is the one shells, Docker
 Compose and python-dotenv share:
 
 - `${NAME}` and `$NAME`: the variable's value;
@@ -33,6 +34,15 @@ def resolve(text: str, environ: Mapping[str, str], *,
     missing: list[str] = []
     value = _resolve(text, environ, bare, missing, 0)
     return value, tuple(dict.fromkeys(missing))
+
+
+_ANY = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def references(text: str, *, bare: bool = True) -> tuple[str, ...]:
+    """Every variable name `text` refers to (defaults included), in order, each once."""
+    names = (m.group(1) or (m.group(2) if bare else None) for m in _ANY.finditer(text))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def sole_reference(text: str, *, bare: bool = True) -> str | None:

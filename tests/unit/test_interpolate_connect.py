@@ -1,11 +1,11 @@
-"""`${VAR}` / `$VAR` resolution for connect URLs."""
+"""`${VAR}` / `$VAR` resolution as the connect checks use it for URLs and headers."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.checks.connect.env import references, resolve
+from gate.interpolate import references, resolve
 
 ENV = {"DB_HOST": "db.internal", "PW": "s3cret", "EMPTY": ""}
 
