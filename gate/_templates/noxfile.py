@@ -33,7 +33,7 @@ else:  # nox itself depends on tomli before Python 3.11
 # Settings ------------------------------------------------------------------------------
 
 #: Sessions whose tests must not run in parallel, e.g. integration tests that share one
-#: database: list them here and they run with pytest-xdist's `-n 0`.
+#: database: name them here, as in frozenset({"integration"}), and they run with `-n 0`.
 SERIAL_SESSIONS: frozenset[str] = frozenset()
 #: pytest workers for the other test sessions (`auto`: one per CPU).
 WORKERS = os.environ.get("PYTEST_WORKERS", "auto")
@@ -71,8 +71,8 @@ def declared_pythons(project: dict[str, Any]) -> list[str]:
 
     spec = SpecifierSet(project.get("requires-python", ""))
 
-    def allowed(version: str) -> bool:
-        return f"{version}.0" in spec or f"{version}.99" in spec
+    def allowed(version: str) -> bool:  # some release 3.X.0 ... 3.X.99 satisfies it
+        return any(f"{version}.{patch}" in spec for patch in range(100))
 
     found = {m.group(1) for c in project.get("classifiers", ())
              if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))}

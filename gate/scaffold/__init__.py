@@ -14,13 +14,12 @@ from typing import Any, TextIO
 
 from gate.errors import InputError
 
-PART_HELP = "workflows, noxfile, flake8 or gate"
+#: The parts `--only` chooses from, in the order they are written.
+PARTS = ("workflows", "noxfile", "flake8", "gate")
 
 
 def add_parser(subcommands: Any) -> argparse.ArgumentParser:
-    """Register `init` with the CLI's subcommands."""
-    from gate.scaffold.plan import PARTS
-
+    """Register `init` with the CLI's subcommands (importing nothing more: --help stays fast)."""
     parser: argparse.ArgumentParser = subcommands.add_parser(
         "init",
         help="write the CI workflows, noxfile and gate settings into a repository",
@@ -34,7 +33,7 @@ def add_parser(subcommands: Any) -> argparse.ArgumentParser:
                         help="the Python project's folder inside DEST, e.g. backend "
                              "(default: DEST, else the one folder below it with a pyproject.toml)")
     parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
-                        help=f"write only this part: {PART_HELP} (repeatable)")
+                        help="write only this part: " + ", ".join(PARTS) + " (repeatable)")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
     parser.add_argument("--dry-run", action="store_true",
                         help="list what would be written, and write nothing")
@@ -43,7 +42,7 @@ def add_parser(subcommands: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     """Carry out `gate init`; returns the exit code (0: done, even when files were kept)."""
-    from gate.scaffold.plan import PARTS, plan
+    from gate.scaffold.plan import plan
     from gate.scaffold.project import find
 
     out = stdout or sys.stdout

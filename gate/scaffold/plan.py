@@ -7,10 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from gate import __version__
+from gate.scaffold import PARTS
 from gate.scaffold.project import Project
-
-#: The parts `--only` chooses from, in the order they are written.
-PARTS = ("workflows", "noxfile", "flake8", "gate")
 
 
 @dataclass(frozen=True)

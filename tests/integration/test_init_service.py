@@ -93,6 +93,7 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
 
     run = nox(good, envdir, kit)
     assert run.returncode == 0, run
+    assert "nox > pytest -n auto --cov=shortlink" in run.stderr, run
     for session in ("lint", "security", "unit-", "integration", "coverage", "gate"):
         assert f"* {session}" in run.stderr and "failed" not in run.stderr, run
     assert "PASS   coverage.line  line coverage" in run.stdout, run
@@ -109,10 +110,16 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     bad = copy_example(tmp_path / "bad")
     (bad / "tests/unit/test_app.py").unlink()
     assert run_gate(["init", "--only", "noxfile", "--only", "gate"], cwd=bad).returncode == 0
+    # The one setting that runs a session's tests serially (here the unit tests').
+    noxfile = (bad / "noxfile.py").read_text()
+    serial = 'SERIAL_SESSIONS: frozenset[str] = frozenset({"unit"})'
+    (bad / "noxfile.py").write_text(noxfile.replace(
+        "SERIAL_SESSIONS: frozenset[str] = frozenset()", serial))
 
     first = nox(bad, envdir, kit, "-s", "unit", "coverage", env={"UNIT_SHARD": "1/2"})
     assert first.returncode == 1, first
     assert "Reusing existing virtual environment" in first.stderr, first
+    assert "nox > pytest -n 0 --cov=shortlink" in first.stderr, first
     assert "coverage data missing for: unit tests on Python 3." in first.stderr, first
     assert ", shard 2 of 2" in first.stderr, first
 

@@ -55,6 +55,8 @@ SRC_LAYOUT = {"src/my_pkg/__init__.py": "", "tests/test_x.py": ""}
                                                  "Programming Language :: Python :: 3.13"]},
     {"classifiers": ["Programming Language :: Python :: 3.12"]},
     {"requires-python": ">=3.10,!=3.11.*"},
+    {"requires-python": "==3.11.4"},
+    {"requires-python": ">3.11.4,<=3.12.1"},
 ])
 def test_the_noxfile_and_init_agree_on_python_versions(tmp_path, monkeypatch, table) -> None:
     """init writes the CI matrix, the noxfile names the sessions: they must match."""
