@@ -120,7 +120,7 @@ def next_steps(project: Any, actions: list[Any]) -> str:
 
 
 #: What the generated sessions write, which no repository wants to commit.
-GENERATED = (".nox/", ".coverage", ".coverage.*", "coverage.xml", "htmlcov/", "reports/")
+GENERATED = (".nox/", ".coverage*", "coverage.xml", "htmlcov/", "reports/")
 
 
 def missing_ignores(project: Any) -> list[str]:

@@ -99,10 +99,8 @@ def _only_subproject(dest: Path) -> Path:
 def _read(root: Path, directory: Path) -> Project:
     path = directory / "pyproject.toml"
     data = _load(path)
-    project = data.get("project")
-    project = project if isinstance(project, dict) else {}
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    project, tool = _table(data, "project"), _table(data, "tool")
+    poetry = _table(tool, "poetry")
     name = project.get("name") or poetry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{path}: no [project] name",
@@ -111,6 +109,11 @@ def _read(root: Path, directory: Path) -> Project:
         raise InputError(f"{path}: [project] name {name!r} is not a valid package name")
     pythons = declared_pythons(project, str(path))
     return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory))
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _load(path: Path) -> dict[str, Any]:

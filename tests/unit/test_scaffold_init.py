@@ -57,7 +57,7 @@ def test_writes_every_file_adapted_to_the_project(tmp_path: Path, capsys) -> Non
     assert "Next steps:" in out
     assert "python -m pip install nox uv && nox" in out
     assert 'make the "all required checks pass" job required' in out
-    assert ".nox/ .coverage .coverage.* coverage.xml htmlcov/ reports/" in out
+    assert ".nox/ .coverage* coverage.xml htmlcov/ reports/" in out
 
 
 def test_dry_run_lists_and_writes_nothing(tmp_path: Path, capsys) -> None:
@@ -147,7 +147,7 @@ def test_settings_that_live_elsewhere_are_left_out(tmp_path: Path, capsys) -> No
     write_package(tmp_path, {
         "pyproject.toml": PYPROJECT + "\n[tool.gate.coverage]\nmin = 0.9\n",
         "tox.ini": "[tox]\nenvlist = py311\n\n[flake8]\nmax-line-length = 88\n",
-        ".gitignore": ".nox/\n/.coverage\n.coverage.*\ncoverage.xml\nhtmlcov/\nreports/\n",
+        ".gitignore": ".nox/\n.coverage*\ncoverage.xml\nhtmlcov/\nreports/\n",
     })
     code, out, _ = init(tmp_path, capsys=capsys)
     assert code == 0
@@ -216,3 +216,12 @@ def test_every_substitution_hits_its_template_once(tmp_path: Path) -> None:
             assert adapted == original
     with pytest.raises(RuntimeError, match="expected 'PROJECT_DIR: \".\"' exactly once"):
         adapt("github/workflows/ci.yml", "no such line\n", project)
+
+
+def test_a_binary_file_in_the_way_is_kept(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {"pyproject.toml": PYPROJECT})
+    (tmp_path / "gate.toml").write_bytes(b"\xff\xfe binary")
+    code, out, _ = init(tmp_path, "--only", "gate", capsys=capsys)
+    assert code == 0
+    assert "  kept            gate.toml (it exists; --force overwrites it)" in out
+    assert (tmp_path / "gate.toml").read_bytes() == b"\xff\xfe binary"

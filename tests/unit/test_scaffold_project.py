@@ -132,3 +132,9 @@ def test_poetry_name_and_existing_settings(tmp_path: Path) -> None:
     assert project.name == "poetic"
     assert project.gate_settings
     assert project.flake8_config == "setup.cfg"
+
+
+def test_a_pyproject_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b'[project]\nname = "caf\xe9"\n')
+    with pytest.raises(InputError, match="pyproject.toml is not UTF-8 text"):
+        find(tmp_path)

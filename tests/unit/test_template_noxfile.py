@@ -81,7 +81,7 @@ def test_reads_the_project(tmp_path, monkeypatch) -> None:
     assert noxfile.group("tests") == ["pytest>=8", "hypothesis"]
     assert noxfile.group("LINT") == ["flake8-bugbear"]
     assert noxfile.group("none") == []
-    assert noxfile.test_install_args() == ["-e", ".", "pytest>=8", "hypothesis"]
+    assert noxfile.install_args() == ["-e", ".", "pytest>=8", "hypothesis"]
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
     # Declared and running here (when no declared version runs, all are kept).
     assert running in noxfile.PYTHONS
@@ -98,7 +98,7 @@ def test_an_extra_wins_over_a_group_of_a_later_name(tmp_path, monkeypatch) -> No
         [dependency-groups]
         testing = ["pytest"]
     """, monkeypatch=monkeypatch)
-    assert noxfile.test_install_args() == ["-e", ".", "pytest"]  # `testing` comes before `dev`
+    assert noxfile.install_args() == ["-e", ".", "pytest"]  # `testing` comes before `dev`
     # No package named after the project: every top-level package is measured.
     assert noxfile.PACKAGES == ["pkg", "tools"]
 
@@ -112,7 +112,7 @@ def test_extra_named_test(tmp_path, monkeypatch) -> None:
         [project.optional-dependencies]
         test = ["pytest"]
     """, monkeypatch=monkeypatch)
-    assert noxfile.test_install_args() == ["-e", ".[test]"]
+    assert noxfile.install_args() == ["-e", ".[test]"]
     assert noxfile.package_dirs(["pkg"]) == ["pkg"]
 
 
