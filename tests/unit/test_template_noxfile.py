@@ -8,12 +8,11 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
+import nox  # a test dependency (dependency group test)
 import pytest
 
 from gate.scaffold.project import declared_pythons
 from tests.conftest import ROOT, write_package
-
-nox = pytest.importorskip("nox", reason="nox is a test dependency (dependency group test)")
 
 
 @pytest.fixture(autouse=True)
