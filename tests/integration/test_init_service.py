@@ -2,7 +2,8 @@
 
 One copy runs the whole pipeline (a bare `nox`) and is allowed; a second copy, whose unit
 tests no longer cover the code, is sharded, caught missing a shard, then blocked by the
-gate. Both copies share one folder of nox virtualenvs, so the second reuses the first's.
+gate. Both copies share one folder of nox virtualenvs, so the second reuses the first's,
+and runs offline from uv's cache.
 """
 
 from __future__ import annotations
@@ -116,14 +117,17 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     (bad / "noxfile.py").write_text(noxfile.replace(
         "SERIAL_SESSIONS: frozenset[str] = frozenset()", serial))
 
-    first = nox(bad, envdir, kit, "-s", "unit", "coverage", env={"UNIT_SHARD": "1/2"})
+    # Everything it needs is in uv's cache now: the sessions run offline.
+    offline = {"UV_OFFLINE": "1"}
+    first = nox(bad, envdir, kit, "-s", "unit", "coverage", env={**offline, "UNIT_SHARD": "1/2"})
     assert first.returncode == 1, first
     assert "Reusing existing virtual environment" in first.stderr, first
     assert "nox > pytest -n 0 --cov=shortlink" in first.stderr, first
     assert "coverage data missing for: unit tests on Python 3." in first.stderr, first
     assert ", shard 2 of 2" in first.stderr, first
 
-    second = nox(bad, envdir, kit, "-s", "unit", "coverage", "gate", env={"UNIT_SHARD": "2/2"})
+    second = nox(bad, envdir, kit, "-s", "unit", "coverage", "gate",
+                 env={**offline, "UNIT_SHARD": "2/2"})
     assert second.returncode == 1, second
     assert "Session coverage was successful" in second.stderr, second
     assert "Command python -m gate check failed with exit code 1" in second.stderr, second
