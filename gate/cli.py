@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not run this family of checks (repeatable)")
     for family in families():
         family.add_arguments(check)
+    from gate.scaffold import add_parser as add_init
+
+    add_init(commands)
     return parser
 
 
@@ -74,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "check":
             return check(args)
+        if args.command == "init":
+            from gate.scaffold import run as init
+
+            return init(args)
         build_parser().print_help()
         return ExitCode.ERROR
     except GateError as exc:
