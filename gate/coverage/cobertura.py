@@ -6,45 +6,28 @@ reader drives expat directly with one start-element handler and keeps only
 per-file bitmaps, so memory follows the number of measured lines (a quarter of
 a byte each), not the size of the file.
 
-Safety follows defusedxml: the same handlers refuse entity declarations and
-external references, raising defusedxml's own exceptions. A DOCTYPE naming an
-external DTD (gcovr, nyc, c8 and Java's Cobertura all write one) is accepted
-and never fetched: expat reads no external entity unless asked to.
+Safety is gate.xmlsafe's (defusedxml's handlers and exceptions): a DOCTYPE
+naming an external DTD (gcovr, nyc, c8 and Java's Cobertura all write one) is
+accepted and never fetched; entity declarations and external references are
+refused.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import IO, Any
-from xml.parsers import expat
 
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-
+from gate import xmlsafe
 from gate.coverage.model import CoverageData, FileCoverage
-from gate.errors import InputError, UnsafeInputError
+from gate.errors import InputError
 from gate.model import Ratio
 
-CHUNK = 1 << 20
 BIT = tuple(1 << i for i in range(8))
 HINT_XML = "produce it with `coverage xml` (or pytest --cov-report=xml)"
 
 
 class _Bad(Exception):
     """A malformed value inside the report; turned into an InputError with the line."""
-
-
-def _forbid_entity(name: str, *_: Any) -> None:
-    raise EntitiesForbidden(name, None, None, None, None, None)
-
-
-def _forbid_unparsed(name: str, *_: Any) -> None:
-    raise EntitiesForbidden(name, None, None, None, None, None)
-
-
-def _forbid_external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> None:
-    raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
 class _Reader:
@@ -57,24 +40,10 @@ class _Reader:
         self.has_branches = False
 
     def parse(self, handle: IO[bytes]) -> None:
-        parser = expat.ParserCreate()
-        parser.EntityDeclHandler = _forbid_entity
-        parser.UnparsedEntityDeclHandler = _forbid_unparsed
-        parser.ExternalEntityRefHandler = _forbid_external
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.buffer_text = True
+        parser = xmlsafe.parser()
         self._install(parser)
         self.parser = parser
-        read, feed = handle.read, parser.Parse
-        size, fed = CHUNK, 0
-        while chunk := read(size):
-            feed(chunk, False)
-            fed += len(chunk)
-            # Expat 2.5 rescans an unfinished token from its start on every feed:
-            # when one token (a huge attribute, say) spans many chunks, grow the
-            # chunk so that the rescans add up to a linear cost.
-            size = CHUNK if fed - parser.CurrentByteIndex < size else size * 2
-        feed(b"", True)
+        xmlsafe.feed(parser, handle)
 
     def _install(self, parser: Any) -> None:
         files = self.files
@@ -162,60 +131,19 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
     Raises InputError (UnsafeInputError for hostile XML) with one line naming
     the file and the problem.
     """
-    handle = _open(path)
     reader = _Reader()
     try:
-        with handle:
-            reader.parse(handle)
-    except DefusedXmlException as exc:
-        raise UnsafeInputError(f"unsafe XML rejected: {path}: {_unsafe_reason(exc)}") from None
-    except expat.ExpatError as exc:
-        problem = expat.errors.messages[exc.code] if exc.code else str(exc)
-        raise InputError(
-            f"coverage report is not well-formed XML: {path}: line {exc.lineno}: {problem}",
-            HINT_XML,
-        ) from None
+        xmlsafe.read(path, "coverage report", HINT_XML, "pass the coverage.xml file", reader.parse)
     except (_Bad, KeyError, ValueError) as exc:
         line = reader.parser.CurrentLineNumber if hasattr(reader, "parser") else 0
         what = f"missing attribute {exc}" if isinstance(exc, KeyError) else str(exc)
         if isinstance(exc, ValueError) and not isinstance(exc, _Bad):
             what = f"non-numeric count ({exc})"
         raise InputError(f"not a valid Cobertura report: {path}: line {line}: {what}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read coverage report {path}: {exc.strerror or exc}") from None
     if not reader.root:
         raise InputError(f"coverage report has no root element: {path}", HINT_XML)
     data = reader.result()
     return data, _root_warnings(path, reader.root, data)
-
-
-def _open(path: Path) -> IO[bytes]:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(f"coverage report not found: {path}", HINT_XML) from None
-    except OSError as exc:
-        raise InputError(f"cannot read coverage report {path}: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"coverage report is a directory: {path}", "pass the coverage.xml file")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"coverage report is not a regular file: {path}")
-    if info.st_size == 0:
-        raise InputError(f"coverage report is empty: {path}", HINT_XML)
-    try:
-        # O_NONBLOCK: should the path be swapped for a FIFO after stat, open must not hang.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InputError(f"cannot read coverage report {path}: {exc.strerror}") from None
-    return os.fdopen(fd, "rb", buffering=0)
-
-
-def _unsafe_reason(exc: DefusedXmlException) -> str:
-    if isinstance(exc, EntitiesForbidden):
-        return f"entity declaration {exc.name!r} is forbidden"
-    if isinstance(exc, ExternalReferenceForbidden):
-        return f"external reference to {exc.sysid!r} is forbidden"
-    return str(exc)
 
 
 def _root_warnings(path: Path, root: dict[str, str], data: CoverageData) -> list[str]:
