@@ -1,0 +1,1 @@
+"""JUnit XML test results: a streaming, defused reader and the model it builds."""
