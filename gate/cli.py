@@ -22,9 +22,9 @@ FORMATS = ("text", "json", "markdown", "junit")
 
 def families() -> tuple[Family, ...]:
     """Every family of checks, in the order they run and report."""
-    from gate.checks import connect, coverage, deploy
+    from gate.checks import connect, coverage, deploy, tests
 
-    return (coverage.FAMILY, deploy.FAMILY, connect.FAMILY)
+    return (coverage.FAMILY, tests.FAMILY, deploy.FAMILY, connect.FAMILY)
 
 
 class _Parser(argparse.ArgumentParser):
