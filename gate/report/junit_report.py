@@ -31,7 +31,13 @@ def render(report: Report) -> str:
             attrs = (f'classname={quoteattr("releasegate." + family)} name={quoteattr(check.id)} '
                      f'time="{check.duration or 0.0:.3f}"')
             if check.status is Status.PASS:
-                out.append(f"    <testcase {attrs}/>")
+                if not check.findings:
+                    out.append(f"    <testcase {attrs}/>")
+                    continue
+                body = escape("\n".join(f.message for f in check.findings))
+                out.append(f"    <testcase {attrs}>")
+                out.append(f"      <system-out>{body}</system-out>")
+                out.append("    </testcase>")
                 continue
             tag = TAGS[check.status]
             body = escape("\n".join(f.message for f in check.findings))
