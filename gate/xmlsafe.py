@@ -51,8 +51,9 @@ def parser() -> Any:
     return new
 
 
-def feed(parser: Any, handle: IO[bytes], chunk: int = CHUNK) -> None:
-    """Feed all of `handle` to `parser` in chunks, then finish the document."""
+def feed(parser: Any, handle: IO[bytes], chunk: int | None = None) -> None:
+    """Feed all of `handle` to `parser` in chunks (CHUNK bytes by default), then finish."""
+    chunk = chunk or CHUNK
     read, parse = handle.read, parser.Parse
     size, fed = chunk, 0
     while data := read(size):

@@ -244,7 +244,7 @@ def check_duration(results: Results, slowest: int, max_test: Decimal | None,
                    max_suite: Decimal | None) -> CheckResult:
     """tests.duration: the slowest tests, and the per-test and per-suite budgets."""
     over_tests = [] if max_test is None else sorted(
-        (c for c in results.cases if c.ran and c.time > max_test), key=lambda c: -c.time)
+        (c for c in results.cases if c.time > max_test), key=lambda c: -c.time)
     over_suites = [] if max_suite is None else [s for s in results.suites if s.time > max_suite]
     top = results.slowest(slowest) if slowest else []
     findings = [

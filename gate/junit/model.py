@@ -234,16 +234,16 @@ def _labels(cases: Mapping[tuple[str, str], Case]) -> dict[tuple[str, str], str]
 def matches(item: Case, pattern: str) -> bool:
     """Whether `pattern` names this test.
 
-    A glob (`*`, `?`, `[`) matches the whole id; a plain word matches a marker
-    or a whole part of the id (parts split at `::`, `/`, `.`): `integration`
-    matches `tests/integration/test_db.py::test_x` and a test marked
-    `integration`, but not `test_integration_off`.
+    The exact id or a marker always matches. A glob (`*`, `?`, `[`) matches
+    the whole id; a plain word matches a whole part of the id (parts split at
+    `::`, `/`, `.`): `integration` matches `tests/integration/test_db.py::test_x`
+    and a test marked `integration`, but not `test_integration_off`.
     """
+    if pattern == item.id or pattern in item.markers:
+        return True
     if GLOB.search(pattern):
         return fnmatch.fnmatchcase(item.id, pattern)
-    if pattern in item.markers:
-        return True
-    return pattern in PARTS.split(item.id) or pattern == item.id
+    return pattern in PARTS.split(item.id)
 
 
 def first_line(text: str | None, limit: int = 200) -> str:

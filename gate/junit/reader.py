@@ -96,7 +96,7 @@ class _Reader:
         depth = 0
         current: _Open | None = None
         text: list[str] = []
-        text_depth = -1
+        text_depth = text_size = -1
 
         def on_root(tag: str, attrs: dict[str, str]) -> None:
             if tag not in ROOTS:
@@ -135,15 +135,18 @@ class _Reader:
                 open_suites.append([depth, attrs.get("name", ""), attrs.get("time"), ZERO, 0, []])
 
         def start_text(at: int) -> None:
-            nonlocal text_depth
+            nonlocal text_depth, text_size
             text.clear()
-            text_depth = at
+            text_depth, text_size = at, 0
             parser.CharacterDataHandler = collect
 
         def collect(data: str) -> None:
-            text.append(data)
-            if sum(map(len, text)) > TEXT_LIMIT:
-                parser.CharacterDataHandler = None
+            # Keeps the first TEXT_LIMIT characters. (Unsetting the handler here would make
+            # expat flush its buffer into this very handler again.)
+            nonlocal text_size
+            if text_size < TEXT_LIMIT:
+                text.append(data)
+                text_size += len(data)
 
         def on_end(tag: str) -> None:
             nonlocal depth, current, text_depth

@@ -1,0 +1,94 @@
+"""gate.xmlsafe, as both readers use it: the same refusals and messages for every bad file."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from gate import xmlsafe
+from gate.coverage import cobertura
+from gate.errors import InputError, UnsafeInputError
+from gate.junit import reader as junit
+
+GOOD = (b'<?xml version="1.0"?><coverage lines-valid="2" lines-covered="1"><packages><package>'
+        b'<classes><class name="a" filename="a.py"><lines><line number="1" hits="1"/>'
+        b'<line number="2" hits="0"/></lines></class></classes></package></packages></coverage>')
+HINT = "(hint: produce it with `coverage xml` (or pytest --cov-report=xml))"
+
+
+def write(tmp_path: Path, data: bytes, name: str = "coverage.xml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def error(path: Path) -> str:
+    with pytest.raises(InputError) as caught:
+        cobertura.read(path)
+    return str(caught.value)
+
+
+def test_cobertura_messages_are_unchanged(tmp_path: Path) -> None:
+    """The messages the Cobertura reader gave before the safe-XML code moved out of it."""
+    laughs = write(tmp_path, b'<!DOCTYPE l [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
+                             b'<coverage>&l2;</coverage>', "laughs.xml")
+    external = write(tmp_path, b'<!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                               b'<coverage>&x;</coverage>', "external.xml")
+    truncated = write(tmp_path, GOOD[:100], "truncated.xml")
+    html = write(tmp_path, b"<html><body/></html>", "html.xml")
+    empty = write(tmp_path, b"", "empty.xml")
+    fifo = tmp_path / "fifo.xml"
+    os.mkfifo(fifo)
+    assert error(laughs) == f"unsafe XML rejected: {laughs}: entity declaration 'lol' is forbidden"
+    assert error(external) == f"unsafe XML rejected: {external}: entity declaration 'x' is forbidden"
+    assert error(truncated) == (f"coverage report is not well-formed XML: {truncated}: line 1: "
+                                f"unclosed token {HINT}")
+    assert error(html) == (f"not a valid Cobertura report: {html}: line 1: expected a <coverage> "
+                           "root element, found <html>")
+    assert error(empty) == f"coverage report is empty: {empty} {HINT}"
+    assert error(tmp_path / "nope.xml") == f"coverage report not found: {tmp_path / 'nope.xml'} {HINT}"
+    assert error(tmp_path) == f"coverage report is a directory: {tmp_path} (hint: pass the coverage.xml file)"
+    assert error(fifo) == f"coverage report is not a regular file: {fifo}"
+    data, _ = cobertura.read(write(tmp_path, GOOD))
+    assert (data.lines.covered, data.lines.total) == (1, 2)
+
+
+@pytest.mark.parametrize("read", [cobertura.read, junit.read], ids=["cobertura", "junit"])
+def test_both_readers_refuse_the_same_hostile_documents(tmp_path: Path, read) -> None:
+    for i, doc in enumerate([
+        b'<!DOCTYPE r [<!ENTITY a "b">]><r/>',
+        b'<!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p">%p;]><r/>',
+        b'<!DOCTYPE r [<!NOTATION n SYSTEM "x"><!ENTITY u SYSTEM "y" NDATA n>]><r/>',
+    ]):
+        with pytest.raises(UnsafeInputError, match=r"^unsafe XML rejected: .*: entity declaration"):
+            read(write(tmp_path, doc, f"{i}.xml"))
+
+
+def test_feed_grows_the_chunk_for_a_token_spanning_many_chunks() -> None:
+    """A 3 MB attribute fed 1 KB at a time parses, and in few reads (no quadratic rescans)."""
+    doc = b'<r a="' + b"x" * 3_000_000 + b'"/>'
+    seen: list[int] = []
+
+    class Counting(io.BytesIO):
+        def read(self, size: int = -1) -> bytes:
+            seen.append(size)
+            return super().read(size)
+
+    parser = xmlsafe.parser()
+    got: list[int] = []
+    parser.StartElementHandler = lambda tag, attrs: got.append(len(attrs["a"]))
+    xmlsafe.feed(parser, Counting(doc), chunk=1024)
+    assert got == [3_000_000]
+    assert len(seen) < 30 and max(seen) > 1_000_000
+
+
+def test_unsafe_reason_for_other_defusedxml_errors() -> None:
+    from defusedxml import DTDForbidden, ExternalReferenceForbidden
+
+    assert xmlsafe.unsafe_reason(ExternalReferenceForbidden("c", None, "http://x/y", None)) == (
+        "external reference to 'http://x/y' is forbidden")
+    assert xmlsafe.unsafe_reason(DTDForbidden("r", None, None)) == (
+        "DTDForbidden(name='r', system_id=None, public_id=None)")
