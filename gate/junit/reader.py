@@ -30,6 +30,7 @@ WHAT = "JUnit report"
 HINT = "produce it with pytest --junitxml=PATH (or your runner's JUnit XML reporter)"
 DIRECTORY_HINT = "pass the XML file the test run wrote"
 ROOTS = ("testsuites", "testsuite")
+PYTEST_ROOT = "pytest tests"
 #: A failing or skipped result: how bad it is, so that the worst child of a testcase wins.
 RESULTS = {"error": (4, Outcome.ERROR), "failure": (3, Outcome.FAILED),
            "skipped": (2, Outcome.SKIPPED)}
@@ -97,10 +98,14 @@ class _Reader:
         current: _Open | None = None
         text: list[str] = []
         text_depth = text_size = -1
+        line_base = 0
 
         def on_root(tag: str, attrs: dict[str, str]) -> None:
+            nonlocal line_base
             if tag not in ROOTS:
                 raise _Bad(f"expected a <testsuites> or <testsuite> root element, found <{tag}>")
+            # pytest writes its items' 0-based line numbers; annotations want 1-based ones.
+            line_base = 1 if attrs.get("name") == PYTEST_ROOT else 0
             parser.StartElementHandler = on_start
             parser.EndElementHandler = on_end
             on_start(tag, attrs)
@@ -190,7 +195,8 @@ class _Reader:
             time = self._time(raw_time) if raw_time else ZERO
             message = item.message if item.rank else item.retry_message
             record = Record(test_id, sys.intern(item.suite), item.outcome, time, message, file,
-                            _line(attrs.get("line")), frozenset(item.markers), item.retried)
+                            _line(attrs.get("line"), line_base), frozenset(item.markers),
+                            item.retried)
             key = (record.suite, test_id)
             seen = cases.get(key)
             cases[key] = case(record) if seen is None else then(seen, record)
@@ -245,8 +251,8 @@ def _slowest_first(entry: Slow) -> tuple[Decimal, int]:
     return -entry[0], -entry[1]
 
 
-def _line(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+def _line(raw: str | None, base: int) -> int | None:
+    return int(raw) + base if raw and raw.isdigit() else None
 
 
 def read(path: Path) -> JUnitFile:

@@ -69,6 +69,14 @@ def test_reads_what_pytest_writes(tmp_path: Path) -> None:
         "tests.test_a.TestK::test_p[a b]", "tests.test_a::test_fail", "tests.test_a::test_pass"]
 
 
+def test_pytest_lines_are_zero_based_others_are_not(tmp_path: Path) -> None:
+    case = '<testsuite><testcase classname="m" name="t" file="m.py" line="6"/></testsuite>'
+    pytest_made = read(write(tmp_path, f'<testsuites name="pytest tests">{case}</testsuites>'))
+    other = read(write(tmp_path, f"<testsuites>{case}</testsuites>", "other.xml"))
+    assert [c.line for c in pytest_made.cases.values()] == [7]
+    assert [c.line for c in other.cases.values()] == [6]
+
+
 def test_ids_fall_back_to_file_then_name(tmp_path: Path) -> None:
     found = read(write(tmp_path, """<testsuite name="s">
         <testcase name="t1" file="tests/test_x.py" line="7"/>

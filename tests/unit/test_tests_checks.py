@@ -243,7 +243,9 @@ def test_configure() -> None:
 def test_settings_table_and_flags(tmp_path: Path) -> None:
     table = {"files": ["reports/junit-*.xml"], "max-skipped": "10%", "require-tests": ["it"],
              "flaky": "block", "slowest": 3}
-    args = argparse.Namespace(opt_min_tests="7", opt_flaky="allow")
+    options = {o.key: o for o in family.OPTIONS}
+    args = argparse.Namespace(**{family.FAMILY.dest(options["min-tests"]): "7",
+                                 family.FAMILY.dest(options["flaky"]): "allow"})
     values = family.FAMILY.values(args, table, "pyproject.toml: tool.gate.tests", tmp_path)
     settings = family.configure(values)
     assert settings == TestsSettings(files=(tmp_path / "reports/junit-*.xml",),
@@ -251,6 +253,20 @@ def test_settings_table_and_flags(tmp_path: Path) -> None:
                                      require=("it",), min_tests=7, slowest=3, flaky="allow")
     with pytest.raises(UsageError, match="unknown key 'max-skips'"):
         family.FAMILY.values(argparse.Namespace(), {"max-skips": 1}, "where", tmp_path)
+
+
+def test_families_with_the_same_key_keep_their_flags_apart(tmp_path: Path) -> None:
+    """--junit-file and --coverage-file both set a `files` option, each its own family's."""
+    from gate.cli import build_parser, families
+
+    args = build_parser().parse_args(["check", "--junit-file", "j.xml", "--coverage-file",
+                                      "c.xml"])
+    values = {f.name: f.values(args, None, f.name, tmp_path) for f in families()}
+    assert values["tests"]["files"] == (Path.cwd() / "j.xml",)
+    assert values["coverage"]["files"] == (Path.cwd() / "c.xml",)
+    only_junit = build_parser().parse_args(["check", "--junit-file", "j.xml"])
+    coverage = next(f for f in families() if f.name == "coverage")
+    assert "files" not in coverage.values(only_junit, None, "coverage", tmp_path)
 
 
 def test_expand_globs_in_order_and_literal_paths(tmp_path: Path) -> None:
