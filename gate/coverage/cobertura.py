@@ -36,7 +36,7 @@ class _Reader:
     def __init__(self) -> None:
         self.files: dict[str, tuple[bytearray, bytearray, dict[int, Ratio]]] = {}
         self.sources: list[str] = []
-        self.root: dict[str, str] = {}
+        self.root: dict[str, str] | None = None
         self.has_branches = False
 
     def parse(self, handle: IO[bytes]) -> None:
@@ -61,7 +61,7 @@ class _Reader:
             if tag == "line":
                 number = int(attrs["number"])
                 index = number >> 3
-                if index >= len(measured):
+                if index >= len(measured) or index < 0:  # negative: would index from the end
                     if number < 0:
                         raise _Bad(f"negative line number {number}")
                     grow = index + 1 - len(measured) + (len(measured) >> 1)
@@ -140,7 +140,7 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
         if isinstance(exc, ValueError) and not isinstance(exc, _Bad):
             what = f"non-numeric count ({exc})"
         raise InputError(f"not a valid Cobertura report: {path}: line {line}: {what}") from None
-    if not reader.root:
+    if reader.root is None:
         raise InputError(f"coverage report has no root element: {path}", HINT_XML)
     data = reader.result()
     return data, _root_warnings(path, reader.root, data)

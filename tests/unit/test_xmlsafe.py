@@ -92,3 +92,19 @@ def test_unsafe_reason_for_other_defusedxml_errors() -> None:
         "external reference to 'http://x/y' is forbidden")
     assert xmlsafe.unsafe_reason(DTDForbidden("r", None, None)) == (
         "DTDForbidden(name='r', system_id=None, public_id=None)")
+
+
+def test_cobertura_refuses_negative_line_numbers(tmp_path: Path) -> None:
+    """A negative line number was an IndexError on an empty bitmap, and on a non-empty one
+    silently counted some other line as measured and covered."""
+    for name, lines in (("first.xml", b'<line number="-5" hits="1"/>'),
+                        ("later.xml", b'<line number="1" hits="1"/><line number="-1" hits="1"/>')):
+        path = write(tmp_path, GOOD.replace(b'<line number="1" hits="1"/>', lines), name)
+        assert error(path) == (f"not a valid Cobertura report: {path}: line 1: "
+                               f"negative line number {-5 if name == 'first.xml' else -1}")
+
+
+def test_cobertura_root_without_attributes_is_still_a_root(tmp_path: Path) -> None:
+    data, warnings = cobertura.read(write(tmp_path, GOOD.replace(
+        b'<coverage lines-valid="2" lines-covered="1">', b"<coverage>")))
+    assert (data.lines.covered, data.lines.total, warnings) == (1, 2, [])
