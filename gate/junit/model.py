@@ -20,9 +20,10 @@ import heapq
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 ZERO = Decimal(0)
+EMPTY: frozenset[str] = frozenset()
 GLOB = re.compile(r"[*?\[]")
 PARTS = re.compile(r"::|[/.\\]")
 
@@ -42,14 +43,15 @@ class Outcome(str, enum.Enum):
         return self is Outcome.FAILED or self is Outcome.ERROR
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One <testcase> element as written.
+class Case(NamedTuple):
+    """One test: a single <testcase> record of it, or all its attempts combined.
 
-    `retried` counts the failed earlier attempts the element itself reports
-    (Surefire's and pytest-rerunfailures' flakyFailure/rerunFailure children).
-    `message` is the first line of the failure, error or skip message, or of a
-    reported earlier failure when the record passed.
+    `outcome` is the final one (PASSED for a test that failed, then passed);
+    `time` is its longest attempt; `failed_attempts` counts every attempt that
+    failed, the last one included; `message` is the first line of the
+    failure, error or skip message (for a flaky test, of a failed attempt).
+    Immutable like the rest of the model, but a NamedTuple: a large run builds
+    one per testcase element, and a frozen dataclass costs five times as much.
     """
 
     id: str
@@ -59,29 +61,9 @@ class Record:
     message: str = ""
     file: str | None = None
     line: int | None = None
-    markers: frozenset[str] = frozenset()
-    retried: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One test, its attempts combined.
-
-    `outcome` is the final one (PASSED for a test that failed, then passed);
-    `time` is its longest attempt; `failed_attempts` counts every attempt that
-    failed, the last one included.
-    """
-
-    id: str
-    suite: str
-    outcome: Outcome
-    time: Decimal
-    message: str
-    file: str | None
-    line: int | None
-    markers: frozenset[str]
-    attempts: int
-    failed_attempts: int
+    markers: frozenset[str] = EMPTY
+    attempts: int = 1
+    failed_attempts: int = 0
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,21 +81,25 @@ class Case:
         return self.outcome is not Outcome.SKIPPED
 
 
-def case(record: Record) -> Case:
-    """A test seen once."""
-    failed = record.retried + (1 if record.outcome.failing else 0)
-    return Case(record.id, record.suite, record.outcome, record.time, record.message,
-                record.file, record.line, record.markers, 1 + record.retried, failed)
+def record(test_id: str, suite: str, outcome: Outcome, time: Decimal = ZERO, message: str = "",
+           file: str | None = None, line: int | None = None, markers: frozenset[str] = EMPTY,
+           retried: int = 0) -> Case:
+    """One <testcase> element as a case.
+
+    `retried` counts the failed earlier attempts the element itself reports
+    (Surefire's and pytest-rerunfailures' flakyFailure/rerunFailure children).
+    """
+    failed = retried + (outcome is Outcome.FAILED or outcome is Outcome.ERROR)
+    return Case(test_id, suite, outcome, time, message, file, line, markers, 1 + retried, failed)
 
 
-def then(earlier: Case, record: Record) -> Case:
+def then(earlier: Case, later: Case) -> Case:
     """`earlier`, attempted again in the same file: the later record is the final result.
 
     Rerun plugins only rerun what failed, so an earlier record that reads as
     passed (pytest-rerunfailures writes failed attempts as empty records) was
     a failed attempt too.
     """
-    later = case(record)
     failed = earlier.failed_attempts + (1 if earlier.outcome is Outcome.PASSED else 0)
     message = later.message or (earlier.message if later.outcome is Outcome.PASSED else "")
     return _joined(earlier, later, later.outcome, message, failed + later.failed_attempts)
@@ -143,7 +129,7 @@ def _joined(a: Case, b: Case, outcome: Outcome, message: str, failed: int) -> Ca
         a.id, a.suite, outcome, max(a.time, b.time), message,
         a.file if a.file is not None else b.file,
         a.line if a.file is not None else b.line,
-        a.markers | b.markers if b.markers else a.markers,
+        a.markers | b.markers if b.markers and a.markers else a.markers or b.markers,
         a.attempts + b.attempts, failed,
     )
 
@@ -205,28 +191,35 @@ class Results:
         return [c for _, c in ranked]
 
 
-FileCases = tuple[str, Sequence[Suite], Mapping[tuple[str, str], Case]]
+#: One file's name, outermost suites, and cases by suite name, then by test id.
+FileCases = tuple[str, Sequence[Suite], Mapping[str, Mapping[str, Case]]]
 
 
 def combine(files: Sequence[FileCases]) -> Results:
-    """Several files' tests as one run: `files` holds (name, suites, cases by key) each."""
-    cases: dict[tuple[str, str], Case] = {}
-    for _, _, found in files:
-        if not cases:
-            cases = dict(found)
-            continue
-        for key, item in found.items():
-            seen = cases.get(key)
-            cases[key] = item if seen is None else merge(seen, item)
-    return Results(tuple(cases.values()), tuple(s for _, suites, _ in files for s in suites),
+    """Several files' tests as one run, grouped by suite, each in the order first seen."""
+    cases: dict[str, dict[str, Case]] = {}
+    for _, _, suites in files:
+        for suite, found in suites.items():
+            known = cases.get(suite)
+            if known is None:
+                cases[suite] = dict(found)
+                continue
+            for test_id, item in found.items():
+                seen = known.get(test_id)
+                known[test_id] = item if seen is None else merge(seen, item)
+    flat = tuple(item for found in cases.values() for item in found.values())
+    return Results(flat, tuple(s for _, suites, _ in files for s in suites),
                    tuple(name for name, _, _ in files), _labels(cases))
 
 
-def _labels(cases: Mapping[tuple[str, str], Case]) -> dict[tuple[str, str], str]:
+def _labels(cases: Mapping[str, Mapping[str, Case]]) -> dict[tuple[str, str], str]:
     """Name the suite only for ids that appear in more than one suite."""
+    if len(cases) < 2:
+        return {}
     suites: dict[str, list[str]] = {}
-    for suite, test_id in cases:
-        suites.setdefault(test_id, []).append(suite)
+    for suite, found in cases.items():
+        for test_id in found:
+            suites.setdefault(test_id, []).append(suite)
     return {(suite, test_id): f"{test_id} [{suite or 'unnamed suite'}]"
             for test_id, names in suites.items() if len(names) > 1 for suite in names}
 

@@ -20,11 +20,11 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from gate import xmlsafe
 from gate.errors import InputError
-from gate.junit.model import ZERO, Case, Outcome, Record, Suite, case, first_line, then
+from gate.junit.model import EMPTY, ZERO, Case, Outcome, Suite, first_line, then
 
 WHAT = "JUnit report"
 HINT = "produce it with pytest --junitxml=PATH (or your runner's JUnit XML reporter)"
@@ -36,6 +36,8 @@ RESULTS = {"error": (4, Outcome.ERROR), "failure": (3, Outcome.FAILED),
            "skipped": (2, Outcome.SKIPPED)}
 RETRIES = frozenset(("flakyFailure", "flakyError", "rerunFailure", "rerunError"))
 MARKER_PROPERTIES = frozenset(("marker", "markers", "tag", "tags"))
+SEPARATORS = re.compile(r"[\s,]+")
+PASSED = Outcome.PASSED
 TEXT_LIMIT = 4096
 SUITE_SLOWEST = 3
 THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
@@ -47,38 +49,25 @@ class _Bad(Exception):
 
 @dataclass(frozen=True)
 class JUnitFile:
-    """One file's tests (attempts combined) and outermost suites."""
+    """One file's tests (attempts combined), by suite name then test id, and outermost suites."""
 
     path: str
-    cases: dict[tuple[str, str], Case]
+    cases: dict[str, dict[str, Case]]
     suites: tuple[Suite, ...]
     records: int
 
-
-class _Open:
-    """The testcase being read: its attributes and the worst result child so far."""
-
-    __slots__ = ("attrs", "suite", "rank", "outcome", "message", "retried", "retry_message",
-                 "markers", "depth")
-
-    def __init__(self, attrs: dict[str, str], suite: str, depth: int) -> None:
-        self.attrs = attrs
-        self.suite = suite
-        self.depth = depth
-        self.rank = 0
-        self.outcome = Outcome.PASSED
-        self.message = ""
-        self.retried = 0
-        self.retry_message = ""
-        self.markers: set[str] = set()
+    def each(self) -> Iterator[Case]:
+        """Every test of the file, suite by suite."""
+        for found in self.cases.values():
+            yield from found.values()
 
 
 class _Reader:
-    """Folds expat events into cases by (suite, id), and suites."""
+    """Folds expat events into cases by suite and id, and outermost suites."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.cases: dict[tuple[str, str], Case] = {}
+        self.cases: dict[str, dict[str, Case]] = {}
         self.suites: list[Suite] = []
         self.records = 0
         self.times: dict[str, Decimal] = {}
@@ -90,15 +79,25 @@ class _Reader:
         xmlsafe.feed(parser, handle)
 
     def _install(self, parser: Any) -> None:
-        cases, suites = self.cases, self.suites
+        cases, suites, time_of = self.cases, self.suites, self._time
         # Open <testsuite> elements: [depth, name, declared time, summed time, records,
         # a heap of its slowest records]; inner suites hand theirs to the outer one.
         open_suites: list[list[Any]] = []
+        by_id: dict[str, Case] = cases.setdefault("", {})
         depth = 0
-        current: _Open | None = None
-        text: list[str] = []
-        text_depth = text_size = -1
         line_base = 0
+        summing = False  # whether an open suite has no time attribute, so its tests' add up
+        # The testcase being read (case_depth 0: none): its attributes, its worst result
+        # child so far, the failed attempts it reports, its markers.
+        case_depth = 0
+        attrs_of: dict[str, str] = {}
+        rank = retried = 0
+        outcome = PASSED
+        message = retry_message = ""
+        markers: set[str] | None = None
+        # The text of a result element that has no message attribute.
+        text: list[str] = []
+        text_depth = text_size = 0
 
         def on_root(tag: str, attrs: dict[str, str]) -> None:
             nonlocal line_base
@@ -111,38 +110,46 @@ class _Reader:
             on_start(tag, attrs)
 
         def on_start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal depth, current
+            nonlocal depth, case_depth, attrs_of, rank, retried, outcome, message
+            nonlocal retry_message, markers, by_id, summing
             depth += 1
-            if current is not None:
-                if depth == current.depth + 1:
+            if case_depth:
+                if depth == case_depth + 1:
                     result = RESULTS.get(tag)
                     if result is not None:
-                        if result[0] > current.rank:
-                            current.rank, current.outcome = result
+                        if result[0] > rank:
+                            rank, outcome = result
                             if tag == "skipped" and attrs.get("type") == "pytest.xfail":
-                                current.outcome = Outcome.XFAILED
-                            current.message = first_line(attrs.get("message"))
-                            if not current.message:
-                                start_text(depth)
+                                outcome = Outcome.XFAILED
+                            message = first_line(attrs.get("message"))
+                            if not message:
+                                start_text()
                         return
                     if tag in RETRIES:
-                        current.retried += 1
-                        if not current.retry_message:
-                            current.retry_message = first_line(attrs.get("message"))
+                        retried += 1
+                        if not retry_message:
+                            retry_message = first_line(attrs.get("message"))
                         return
                 if tag == "property" and attrs.get("name") in MARKER_PROPERTIES:
-                    value = attrs.get("value", "")
-                    current.markers.update(m for m in re.split(r"[\s,]+", value) if m)
+                    if markers is None:
+                        markers = set()
+                    markers.update(m for m in SEPARATORS.split(attrs.get("value", "")) if m)
                 return
             if tag == "testcase":
-                current = _Open(attrs, open_suites[-1][1] if open_suites else "", depth)
+                case_depth, attrs_of = depth, attrs
+                rank = retried = 0
+                outcome, message, retry_message, markers = PASSED, "", "", None
             elif tag == "testsuite":
-                open_suites.append([depth, attrs.get("name", ""), attrs.get("time"), ZERO, 0, []])
+                name = sys.intern(attrs.get("name", ""))
+                declared = attrs.get("time")
+                open_suites.append([depth, name, declared, ZERO, 0, []])
+                by_id = cases.setdefault(name, {})
+                summing = summing or not declared
 
-        def start_text(at: int) -> None:
+        def start_text() -> None:
             nonlocal text_depth, text_size
             text.clear()
-            text_depth, text_size = at, 0
+            text_depth, text_size = depth, 0
             parser.CharacterDataHandler = collect
 
         def collect(data: str) -> None:
@@ -154,16 +161,16 @@ class _Reader:
                 text_size += len(data)
 
         def on_end(tag: str) -> None:
-            nonlocal depth, current, text_depth
-            if current is not None:
-                if depth == text_depth:
+            nonlocal depth, case_depth, text_depth, message, by_id, summing
+            if case_depth:
+                if depth == case_depth:
+                    finish()
+                    case_depth = 0
+                elif depth == text_depth:
                     parser.CharacterDataHandler = None
-                    text_depth = -1
-                    if current.rank and not current.message:
-                        current.message = first_line("".join(text)[:TEXT_LIMIT])
-                elif depth == current.depth:
-                    finish(current)
-                    current = None
+                    text_depth = 0
+                    if rank and not message:
+                        message = first_line("".join(text)[:TEXT_LIMIT])
             elif open_suites and depth == open_suites[-1][0]:
                 _, name, declared, summed, records, slow = open_suites.pop()
                 if open_suites:
@@ -172,40 +179,47 @@ class _Reader:
                     outer[4] += records
                     for entry in slow:
                         _keep(outer[5], entry)
+                    by_id = cases[outer[1]]
+                    summing = not all(suite[2] for suite in open_suites)
                 else:
-                    time = self._time(declared) if declared else summed
+                    time = time_of(declared) if declared else summed
                     ranked = tuple((i, t) for t, _, i in sorted(slow, key=_slowest_first))
                     suites.append(Suite(name, self.path, time, records, ranked))
+                    by_id = cases[""]
+                    summing = False
             depth -= 1
 
-        def finish(item: _Open) -> None:
-            attrs = item.attrs
-            name = attrs.get("name", "")
-            classname = attrs.get("classname", "")
-            file = attrs.get("file") or None
+        def finish() -> None:
+            name = attrs_of.get("name", "")
+            classname = attrs_of.get("classname")
+            file = attrs_of.get("file") or None
             if classname:
                 test_id = f"{classname}::{name}"
             elif file:
                 test_id = f"{file}::{name}"
-            else:
+            elif name:
                 test_id = name
-            if not test_id:
+            else:
                 raise _Bad("<testcase> without a name")
-            raw_time = attrs.get("time")
-            time = self._time(raw_time) if raw_time else ZERO
-            message = item.message if item.rank else item.retry_message
-            record = Record(test_id, sys.intern(item.suite), item.outcome, time, message, file,
-                            _line(attrs.get("line"), line_base), frozenset(item.markers),
-                            item.retried)
-            key = (record.suite, test_id)
-            seen = cases.get(key)
-            cases[key] = case(record) if seen is None else then(seen, record)
+            raw_time = attrs_of.get("time")
+            time = time_of(raw_time) if raw_time else ZERO
+            raw_line = attrs_of.get("line")
+            line = int(raw_line) + line_base if raw_line and raw_line.isdigit() else None
+            failed = retried + (rank > 2)
+            suite = open_suites[-1][1] if open_suites else ""
+            found = Case(test_id, suite, outcome, time, message if rank else retry_message, file,
+                         line, frozenset(markers) if markers else EMPTY, 1 + retried, failed)
+            seen = by_id.get(test_id)
+            by_id[test_id] = found if seen is None else then(seen, found)
             self.records += 1
             if open_suites:
                 inner = open_suites[-1]
-                inner[3] += time
+                if summing:
+                    inner[3] += time
                 inner[4] += 1
-                _keep(inner[5], (time, -self.records, test_id))
+                heap = inner[5]
+                if len(heap) < SUITE_SLOWEST or time > heap[0][0]:
+                    _keep(heap, (time, -self.records, test_id))
 
         parser.StartElementHandler = on_root
 
@@ -251,10 +265,6 @@ def _slowest_first(entry: Slow) -> tuple[Decimal, int]:
     return -entry[0], -entry[1]
 
 
-def _line(raw: str | None, base: int) -> int | None:
-    return int(raw) + base if raw and raw.isdigit() else None
-
-
 def read(path: Path) -> JUnitFile:
     """Read one JUnit XML file.
 
@@ -267,4 +277,5 @@ def read(path: Path) -> JUnitFile:
     except _Bad as exc:
         line = reader.parser.CurrentLineNumber if hasattr(reader, "parser") else 0
         raise InputError(f"not a valid JUnit report: {path}: line {line}: {exc}") from None
-    return JUnitFile(str(path), reader.cases, tuple(reader.suites), reader.records)
+    cases = {suite: found for suite, found in reader.cases.items() if found}
+    return JUnitFile(str(path), cases, tuple(reader.suites), reader.records)

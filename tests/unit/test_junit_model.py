@@ -8,29 +8,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.junit.model import (Case, Outcome, Record, Suite, case, combine, first_line, matches,
-                              merge, then)
+from gate.junit.model import Case, Outcome, Suite, combine, first_line, matches, merge, record, then
 
 P, F, E, S, X = (Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED,
                  Outcome.XFAILED)
 
 
 def rec(outcome: Outcome, test_id: str = "m::t", time: str = "0", message: str = "",
-        suite: str = "pytest", retried: int = 0, **kw: object) -> Record:
-    return Record(test_id, suite, outcome, Decimal(time), message, retried=retried, **kw)
+        suite: str = "pytest", retried: int = 0, **kw: object) -> Case:
+    return record(test_id, suite, outcome, Decimal(time), message, retried=retried, **kw)
 
 
-def attempts(*records: Record) -> Case:
+def attempts(*records: Case) -> Case:
     """Records of one test in one file, in order."""
-    result = case(records[0])
-    for record in records[1:]:
-        result = then(result, record)
+    result = records[0]
+    for later in records[1:]:
+        result = then(result, later)
     return result
 
 
 def test_a_single_record_is_one_attempt() -> None:
-    assert case(rec(P)).attempts == 1 and not case(rec(P)).flaky
-    failed = case(rec(F, message="boom"))
+    assert rec(P).attempts == 1 and not rec(P).flaky
+    failed = rec(F, message="boom")
     assert (failed.outcome, failed.failed_attempts, failed.message) == (F, 1, "boom")
 
 
@@ -54,13 +53,13 @@ def test_failure_then_teardown_error_in_one_file_is_an_error() -> None:
 
 
 def test_flaky_elements_inside_a_passing_record() -> None:
-    result = case(rec(P, retried=2, message="first try failed"))
+    result = rec(P, retried=2, message="first try failed")
     assert result.flaky and (result.attempts, result.failed_attempts) == (3, 2)
     assert result.message == "first try failed"
 
 
 def test_rerun_elements_inside_a_failing_record_are_not_flaky() -> None:
-    result = case(rec(F, retried=2, message="nope"))
+    result = rec(F, retried=2, message="nope")
     assert not result.flaky and (result.attempts, result.failed_attempts) == (3, 3)
 
 
@@ -82,7 +81,7 @@ def test_rerun_elements_inside_a_failing_record_are_not_flaky() -> None:
 ])
 def test_merge_across_files(first: Outcome, second: Outcome, outcome: Outcome,
                             flaky: bool) -> None:
-    merged = merge(case(rec(first, message=first.value)), case(rec(second, message=second.value)))
+    merged = merge(rec(first, message=first.value), rec(second, message=second.value))
     assert merged.outcome is outcome and merged.flaky is flaky
     assert merged.attempts == 2
     if outcome.failing or outcome is S:
@@ -90,26 +89,29 @@ def test_merge_across_files(first: Outcome, second: Outcome, outcome: Outcome,
 
 
 def test_a_flaky_merge_keeps_the_failure_message() -> None:
-    merged = merge(case(rec(F, message="flaked: timeout")), case(rec(P)))
+    merged = merge(rec(F, message="flaked: timeout"), rec(P))
     assert merged.flaky and merged.message == "flaked: timeout"
 
 
 def test_merge_keeps_the_longest_time_the_first_location_and_all_markers() -> None:
-    a = case(rec(P, time="1.5", file="t.py", line=3, markers=frozenset({"slow"})))
-    b = case(rec(P, time="2.5", file="u.py", line=9, markers=frozenset({"db"})))
+    a = rec(P, time="1.5", file="t.py", line=3, markers=frozenset({"slow"}))
+    b = rec(P, time="2.5", file="u.py", line=9, markers=frozenset({"db"}))
     merged = merge(a, b)
     assert (merged.time, merged.file, merged.line) == (Decimal("2.5"), "t.py", 3)
     assert merged.markers == {"slow", "db"}
-    assert merge(case(rec(P)), b).file == "u.py"
+    assert merge(rec(P), b).file == "u.py"
 
 
-def by_key(*cases: Case) -> dict[tuple[str, str], Case]:
-    return {c.key: c for c in cases}
+def by_key(*cases: Case) -> dict[str, dict[str, Case]]:
+    nested: dict[str, dict[str, Case]] = {}
+    for item in cases:
+        nested.setdefault(item.suite, {})[item.id] = item
+    return nested
 
 
 def test_combine_merges_files_and_keeps_first_seen_order() -> None:
-    one = by_key(case(rec(F, "a::x")), case(rec(P, "a::y")))
-    two = by_key(case(rec(P, "a::z")), case(rec(P, "a::x")))
+    one = by_key(rec(F, "a::x"), rec(P, "a::y"))
+    two = by_key(rec(P, "a::z"), rec(P, "a::x"))
     results = combine([("one.xml", (Suite("pytest", "one.xml", Decimal(1), 2),), one),
                        ("two.xml", (), two)])
     assert [c.id for c in results.cases] == ["a::x", "a::y", "a::z"]
@@ -121,8 +123,8 @@ def test_combine_merges_files_and_keeps_first_seen_order() -> None:
 
 def test_combine_keeps_suites_apart_and_labels_ids_that_repeat() -> None:
     # A matrix whose jobs name their suites: a failure on one Python is not a flake.
-    py310 = by_key(case(rec(F, "a::x", suite="py3.10")), case(rec(P, "a::y", suite="py3.10")))
-    py311 = by_key(case(rec(P, "a::x", suite="py3.11")))
+    py310 = by_key(rec(F, "a::x", suite="py3.10"), rec(P, "a::y", suite="py3.10"))
+    py311 = by_key(rec(P, "a::x", suite="py3.11"))
     results = combine([("310.xml", (), py310), ("311.xml", (), py311)])
     assert [c.outcome for c in results.cases] == [F, P, P]
     assert not results.flaky
@@ -136,14 +138,14 @@ def test_combine_of_nothing() -> None:
 
 
 def test_slowest_orders_by_time_then_first_seen() -> None:
-    cases = [case(rec(P, f"m::t{i}", time=t)) for i, t in enumerate(["1", "3", "2", "3", "0"])]
+    cases = [rec(P, f"m::t{i}", time=t) for i, t in enumerate(["1", "3", "2", "3", "0"])]
     results = combine([("f", (), by_key(*cases))])
     assert [c.id for c in results.slowest(3)] == ["m::t1", "m::t3", "m::t2"]
     assert len(results.slowest(99)) == 5 and results.slowest(0) == []
 
 
 def one(test_id: str, markers: frozenset[str] = frozenset()) -> Case:
-    return case(rec(P, test_id, markers=markers))
+    return rec(P, test_id, markers=markers)
 
 
 @pytest.mark.parametrize("pattern, test_id, expected", [

@@ -43,7 +43,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "junit.xml") -> Path:
 
 
 def outcomes(found) -> dict[str, Outcome]:  # type: ignore[no-untyped-def]
-    return {c.id: c.outcome for c in found.cases.values()}
+    return {c.id: c.outcome for c in found.each()}
 
 
 def test_reads_what_pytest_writes(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_reads_what_pytest_writes(tmp_path: Path) -> None:
         "tests.test_a::test_xfail": Outcome.XFAILED,
         "tests.test_a.TestK::test_p[a b]": Outcome.PASSED,
     }
-    cases = {c.id: c for c in found.cases.values()}
+    cases = {c.id: c for c in found.each()}
     assert cases["tests.test_a::test_fail"].message == "AssertionError: one is not two"
     assert cases["tests.test_a::test_error"].message == 'failed on setup with "RuntimeError: broke"'
     assert cases["tests.test_a::test_skip"].message == "no database"
@@ -73,8 +73,8 @@ def test_pytest_lines_are_zero_based_others_are_not(tmp_path: Path) -> None:
     case = '<testsuite><testcase classname="m" name="t" file="m.py" line="6"/></testsuite>'
     pytest_made = read(write(tmp_path, f'<testsuites name="pytest tests">{case}</testsuites>'))
     other = read(write(tmp_path, f"<testsuites>{case}</testsuites>", "other.xml"))
-    assert [c.line for c in pytest_made.cases.values()] == [7]
-    assert [c.line for c in other.cases.values()] == [6]
+    assert [c.line for c in pytest_made.each()] == [7]
+    assert [c.line for c in other.each()] == [6]
 
 
 def test_ids_fall_back_to_file_then_name(tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_ids_fall_back_to_file_then_name(tmp_path: Path) -> None:
         <testcase name="t1" file="tests/test_x.py" line="7"/>
         <testcase classname="" name="tests.test_broken"><error message="collection failure"/>
         </testcase></testsuite>"""))
-    cases = {c.id: c for c in found.cases.values()}
+    cases = {c.id: c for c in found.each()}
     assert set(cases) == {"tests/test_x.py::t1", "tests.test_broken"}
     assert (cases["tests/test_x.py::t1"].file, cases["tests/test_x.py::t1"].line) == (
         "tests/test_x.py", 7)
@@ -93,7 +93,7 @@ def test_message_from_text_when_the_attribute_is_missing(tmp_path: Path) -> None
     trace = "\n\n   java.lang.AssertionError: expected 1\n" + "\tat Foo.bar(Foo.java:1)\n" * 50_000
     found = read(write(tmp_path, f"""<testsuite><testcase classname="Foo" name="bar">
         <failure type="java.lang.AssertionError">{trace}</failure></testcase></testsuite>"""))
-    (only,) = found.cases.values()
+    (only,) = found.each()
     assert only.outcome is Outcome.FAILED and only.message == "java.lang.AssertionError: expected 1"
 
 
@@ -101,7 +101,7 @@ def test_the_worst_result_child_wins(tmp_path: Path) -> None:
     found = read(write(tmp_path, """<testsuite><testcase classname="c" name="t">
         <skipped message="later"/><error message="it broke"/><failure message="f"/>
         </testcase></testsuite>"""))
-    (only,) = found.cases.values()
+    (only,) = found.each()
     assert (only.outcome, only.message) == (Outcome.ERROR, "it broke")
 
 
@@ -112,7 +112,7 @@ def test_rerunfailures_attempts_in_one_file(tmp_path: Path) -> None:
         <testcase classname="m" name="broken" time="0.1"/>
         <testcase classname="m" name="broken" time="0.1"><failure message="nope"/></testcase>
         </testsuite></testsuites>"""))
-    cases = {c.id: c for c in found.cases.values()}
+    cases = {c.id: c for c in found.each()}
     assert cases["m::flaky"].flaky and cases["m::flaky"].time == Decimal("0.7")
     assert cases["m::broken"].outcome is Outcome.FAILED and not cases["m::broken"].flaky
     # A suite names each test once among its slowest, at its slowest attempt.
@@ -130,7 +130,7 @@ def test_surefire_flaky_and_rerun_elements(tmp_path: Path) -> None:
           <failure message="expected true" type="java.lang.AssertionError">at ...</failure>
           <rerunFailure message="expected true"/><rerunFailure message="expected true"/>
         </testcase></testsuite>"""))
-    cases = {c.id.split("::")[1]: c for c in found.cases.values()}
+    cases = {c.id.split("::")[1]: c for c in found.each()}
     retry = cases["passesOnRetry"]
     assert retry.flaky and retry.message == "timed out" and retry.attempts == 2
     fails = cases["alwaysFails"]
@@ -149,7 +149,7 @@ def test_nested_suites_report_the_outermost(tmp_path: Path) -> None:
         ("outer", Decimal("3.5"), 2), ("timed", Decimal("4.25"), 1)]
     assert found.suites[0].slowest == (("a::y", Decimal(2)), ("a::x", Decimal("1.5")))
     # Identity is the innermost suite's name.
-    assert {c.key for c in found.cases.values()} == {
+    assert {c.key for c in found.each()} == {
         ("inner", "a::x"), ("outer", "a::y"), ("timed", "b::z"), ("", "loose::w")}
 
 
@@ -159,7 +159,7 @@ def test_nested_suites_report_the_outermost(tmp_path: Path) -> None:
 ])
 def test_time_attributes(tmp_path: Path, written: str, seconds: str) -> None:
     found = read(write(tmp_path, f'<testsuite><testcase name="t" time="{written}"/></testsuite>'))
-    (only,) = found.cases.values()
+    (only,) = found.each()
     assert only.time == Decimal(seconds)
 
 
@@ -186,7 +186,7 @@ def test_a_testcase_without_a_name(tmp_path: Path) -> None:
 
 def test_an_empty_suite_reads_as_no_tests(tmp_path: Path) -> None:
     found = read(write(tmp_path, '<testsuite name="pytest" tests="0" time="0.01"/>'))
-    assert found.records == 0 and not found.cases and found.suites[0].records == 0
+    assert found.records == 0 and found.cases == {} and found.suites[0].records == 0
 
 
 def test_an_external_dtd_is_accepted_and_never_fetched(tmp_path: Path) -> None:

@@ -15,25 +15,24 @@ from gate.family import Origin
 from gate.junit.checks import (SkipLimit, TestsSettings, ceil_percent, check_count,
                                check_duration, check_failures, check_flaky, check_required,
                                check_skipped, seconds)
-from gate.junit.model import Outcome, Record, Results, Suite, case, combine, then
+from gate.junit.model import Case, Outcome, Results, Suite, combine, record, then
 from gate.model import Status
 
 P, F, E, S, X = (Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED,
                  Outcome.XFAILED)
 
 
-def results(*records: Record, suites: tuple[Suite, ...] = ()) -> Results:
+def results(*records: Case, suites: tuple[Suite, ...] = ()) -> Results:
     """Records of one file: a repeated id is another attempt."""
-    cases = {}
-    for record in records:
-        key = (record.suite, record.id)
-        cases[key] = then(cases[key], record) if key in cases else case(record)
-    return combine([("junit.xml", suites, cases)])
+    cases: dict[str, Case] = {}
+    for item in records:
+        cases[item.id] = then(cases[item.id], item) if item.id in cases else item
+    return combine([("junit.xml", suites, {"pytest": cases})])
 
 
 def r(test_id: str, outcome: Outcome = P, time: str = "0", message: str = "",
-      **kw: object) -> Record:
-    return Record(test_id, "pytest", outcome, Decimal(time), message, **kw)
+      **kw: object) -> Case:
+    return record(test_id, "pytest", outcome, Decimal(time), message, **kw)
 
 
 def test_failures_lists_each_failing_test_with_its_first_message_line() -> None:
