@@ -228,15 +228,17 @@ def matches(item: Case, pattern: str) -> bool:
     """Whether `pattern` names this test.
 
     The exact id or a marker always matches. A glob (`*`, `?`, `[`) matches
-    the whole id; a plain word matches a whole part of the id (parts split at
-    `::`, `/`, `.`): `integration` matches `tests/integration/test_db.py::test_x`
-    and a test marked `integration`, but not `test_integration_off`.
+    the whole id; a plain word matches a whole part of the id before its
+    parameters (parts split at `::`, `/`, `.`): `integration` matches
+    `tests/integration/test_db.py::test_x` and a test marked `integration`, but
+    not `test_integration_off` nor `test_parse[tests/integration/x.py]`.
     """
     if pattern == item.id or pattern in item.markers:
         return True
     if GLOB.search(pattern):
         return fnmatch.fnmatchcase(item.id, pattern)
-    return pattern in PARTS.split(item.id)
+    # Parameters (`test_x[tests/integration/a.py]`) are data, not where the test lives.
+    return pattern in PARTS.split(item.id.partition("[")[0])
 
 
 def first_line(text: str | None, limit: int = 200) -> str:

@@ -154,6 +154,8 @@ def one(test_id: str, markers: frozenset[str] = frozenset()) -> Case:
     ("integration", "tests/unit/test_integration_off.py::test_x", False),
     ("integration", "tests/unit/test_x.py::test_integration", False),
     ("test_x", "tests/unit/test_x.py::test_x", True),
+    ("integration", "tests.unit.test_m::test_p[tests/integration/a.py-True]", False),
+    ("*integration*", "tests.unit.test_m::test_p[tests/integration/a.py-True]", True),
     ("*integration*", "tests/unit/test_x.py::test_integration", True),
     ("tests/unit/*", "tests/unit/test_x.py::test_a", True),
     ("tests/unit/*", "tests/integration/test_x.py::test_a", False),
