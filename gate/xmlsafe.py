@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, NoReturn
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -28,15 +28,16 @@ from gate.errors import InputError, UnsafeInputError
 CHUNK = 1 << 20
 
 
-def _forbid_entity(name: str, *_: Any) -> None:
+def _forbid_entity(name: str, *_: Any) -> NoReturn:
     raise EntitiesForbidden(name, None, None, None, None, None)
 
 
-def _forbid_unparsed(name: str, *_: Any) -> None:
+def _forbid_unparsed(name: str, *_: Any) -> NoReturn:
     raise EntitiesForbidden(name, None, None, None, None, None)
 
 
-def _forbid_external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> None:
+def _forbid_external(context: str, base: str | None, sysid: str | None,
+                     pubid: str | None) -> NoReturn:
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 

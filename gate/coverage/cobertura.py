@@ -15,7 +15,7 @@ refused.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from gate import xmlsafe
 from gate.coverage.model import CoverageData, FileCoverage
@@ -121,7 +121,7 @@ def _condition(text: str) -> Ratio | None:
     return ratio
 
 
-def _raise(message: str) -> None:
+def _raise(message: str) -> NoReturn:
     raise _Bad(message)
 
 

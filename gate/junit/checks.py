@@ -32,17 +32,16 @@ class SkipLimit:
 
     def allows(self, skipped: int, total: int) -> bool:
         """Whether `skipped` of `total` tests is within the limit."""
-        if self.count is not None:
-            return skipped <= self.count
-        assert self.fraction is not None  # nosec B101 - one of the two is always set
-        return Fraction(skipped, total or 1) <= self.fraction
+        if self.fraction is not None:
+            return Fraction(skipped, total or 1) <= self.fraction
+        return skipped <= (self.count or 0)
 
     def describe(self) -> str:
         """`2 tests` or `5.00%`."""
-        if self.count is not None:
-            return f"{self.count} test{'' if self.count == 1 else 's'}"
-        assert self.fraction is not None  # nosec B101 - one of the two is always set
-        return show_threshold(self.fraction)
+        if self.fraction is not None:
+            return show_threshold(self.fraction)
+        count = self.count or 0
+        return f"{count} test{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
