@@ -71,22 +71,25 @@ def install_project(session: nox.Session, *groups: str) -> None:
     session.install(*args)
 
 
-def pytest_with_coverage(session: nox.Session, suite: str, marker: str) -> None:
+def pytest_with_coverage(session: nox.Session, suite: str, marker: str,
+                         reruns: tuple[str, ...] = ()) -> None:
     """Run one suite under coverage.py with xdist; workers and CLI subprocesses are measured.
 
     `patch = ["subprocess"]` in [tool.coverage.run] makes every Python child
     (xdist workers, `python -m gate` in integration tests) write its own data
-    file; `coverage combine` in the coverage session joins them.
+    file; `coverage combine` in the coverage session joins them. The JUnit
+    file, named by session, is what the gate's tests family reads.
     """
     install_project(session, "test")
     DATA.mkdir(exist_ok=True)
     REPORTS.mkdir(exist_ok=True)
     tag = f"{suite}-{session.python}"
-    for stale in DATA.glob(f".coverage.{tag}.*"):
-        stale.unlink()
+    junit = REPORTS / f"junit-{tag}.xml"
+    for stale in [*DATA.glob(f".coverage.{tag}.*"), junit]:
+        stale.unlink(missing_ok=True)
     session.run(
         "coverage", "run", "-m", "pytest", "-n", "auto", "-m", marker,
-        f"--junitxml={REPORTS / f'junit-{tag}.xml'}",
+        f"--junitxml={junit}", "-o", f"junit_suite_name={tag}", *reruns,
         *session.posargs,
         env={"COVERAGE_FILE": str(DATA / f".coverage.{tag}")},
     )
@@ -134,7 +137,8 @@ def unit(session: nox.Session) -> None:
 @nox.session(python=pythons())
 def integration(session: nox.Session) -> None:
     """Integration tests in parallel: the real CLI, real coverage.py, real services."""
-    pytest_with_coverage(session, "integration", "integration")
+    # One rerun: a test that fails and then passes is reported as flaky by the gate.
+    pytest_with_coverage(session, "integration", "integration", reruns=("--reruns", "1"))
 
 
 @nox.session
