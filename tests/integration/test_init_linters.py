@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gate.cli import main
-from tests.conftest import ROOT, write_package
+from tests.conftest import REQUIRE_SERVICES, ROOT, write_package
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,10 @@ def actionlint() -> str:
             return str(wrapper)
     found = shutil.which("actionlint")
     if found is None:
-        pytest.fail("actionlint is not installed (shared/tools/actionlint, or actionlint on PATH)")
+        message = "actionlint is not installed (shared/tools/actionlint, or actionlint on PATH)"
+        if REQUIRE_SERVICES:  # CI has it beside the checkout: missing there is a failure
+            pytest.fail(f"{message}; GATE_REQUIRE_SERVICES is set")
+        pytest.skip(message)
     return found
 
 
