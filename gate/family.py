@@ -72,7 +72,7 @@ class Family:
                     dest=option.dest,
                     action="append" if option.multiple else "store",
                     metavar=option.metavar,
-                    help=option.help,
+                    help=option.help.replace("%", "%%"),  # argparse %-formats help text
                 )
 
     def values(
@@ -135,7 +135,8 @@ def as_bool(raw: Any, origin: Origin) -> bool:
     """A boolean setting (flags spell it true/false, yes/no, 1/0)."""
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.lower() in {"true", "yes", "1", "on", "false", "no", "0", "off"}:
+    if isinstance(raw, str) and raw.lower() in {"true", "yes", "1", "on",
+                                                "false", "no", "0", "off"}:
         return raw.lower() in {"true", "yes", "1", "on"}
     raise UsageError(f"{origin.label}: expected true or false, got {raw!r}")
 

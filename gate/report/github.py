@@ -9,7 +9,7 @@ from typing import Mapping, TextIO
 
 from gate.errors import UsageError
 from gate.model import Report, Status
-from gate.thresholds import floor_percent
+from gate.thresholds import show
 
 MAX_ANNOTATIONS = 50  # Actions shows at most 10 per step and 50 per job
 
@@ -22,7 +22,7 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(report: Report) -> str:
+def annotation_lines(report: Report) -> str:
     """`::error`/`::warning` lines: a check's file findings, else the check itself."""
     lines = []
     for check in report.checks:
@@ -51,7 +51,7 @@ def outputs(report: Report) -> str:
     for check in report.checks:
         if check.id in ("coverage.line", "coverage.branch") and check.measured is not None:
             key = "line-coverage" if check.id == "coverage.line" else "branch-coverage"
-            values[key] = floor_percent(check.measured.value).rstrip("%")
+            values[key] = show(check.measured.value, check.threshold).rstrip("%")
     failed = [c.id for c in report.checks if c.status is Status.FAIL or c.status is Status.ERROR]
     values["failed-checks"] = ",".join(failed)
     return "".join(f"{k}={v}\n" for k, v in values.items())
@@ -65,7 +65,7 @@ def publish(report: Report, environ: Mapping[str, str], stream: TextIO) -> None:
     """
     from gate.report.markdown_report import render
 
-    stream.write(annotations(report))
+    stream.write(annotation_lines(report))
     for variable, text in (("GITHUB_STEP_SUMMARY", render(report)),
                            ("GITHUB_OUTPUT", outputs(report))):
         target = environ.get(variable)

@@ -6,6 +6,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gate.model import Report, Status
 
+TAG = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}
+
 
 def render(report: Report) -> str:
     """The report as a JUnit XML document with one testsuite per family."""
@@ -30,7 +32,7 @@ def render(report: Report) -> str:
             if check.status is Status.PASS:
                 out.append(f"    <testcase {attrs}/>")
                 continue
-            tag = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}[check.status]
+            tag = TAG[check.status]
             body = escape("\n".join(f.message for f in check.findings))
             out.append(f"    <testcase {attrs}>")
             out.append(f"      <{tag} message={quoteattr(check.summary)}>{body}</{tag}>")
