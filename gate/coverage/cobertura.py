@@ -15,6 +15,7 @@ and never fetched: expat reads no external entity unless asked to.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from array import array
 from pathlib import Path
@@ -44,6 +45,8 @@ HINT_XML = "produce it with `coverage xml` (or pytest --cov-report=xml)"
 _MEASURED = bytes.maketrans(b"\0\1\3", b"011")
 _COVERED = bytes.maketrans(b"\0\1\3", b"001")
 _U32 = 0xFFFFFFFF
+#: condition-coverage as every producer writes it: "50% (1/2)", "66.66% (2/3)".
+_CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
 
 
 class _Bad(Exception):
@@ -171,8 +174,15 @@ class _Reader:
         def on_start(tag: str, attrs: list[str]) -> None:
             nonlocal state, kept, current, add_branch, in_method
             if tag == "line":
-                if len(attrs) == 4 and attrs[0] == "number" and attrs[2] == "hits":
+                # Every producer writes number and hits first; coverage.py's plain
+                # lines have nothing else, and its branch lines go on with branch and
+                # condition-coverage: read those by position, anything else by name.
+                size = len(attrs)
+                if size == 4 and attrs[0] == "number" and attrs[2] == "hits":
                     number, hits, condition = int(attrs[1]), attrs[3], None
+                elif size >= 8 and attrs[6] == "condition-coverage" and attrs[4] == "branch" \
+                        and attrs[5] == "true" and attrs[0] == "number" and attrs[2] == "hits":
+                    number, hits, condition = int(attrs[1]), attrs[3], attrs[7]
                 else:
                     number, hits, condition = _line(attrs)
                 if number < 0:
@@ -183,8 +193,15 @@ class _Reader:
                 except IndexError:
                     grow(state, number)
                     state[number] |= flag
-                if condition is not None:
-                    add_branch(number, *_condition(condition))
+                if condition is not None and condition.strip():
+                    found = _CONDITION(condition)
+                    if found is None:
+                        add_branch(number, *_condition(condition))
+                    else:
+                        covered, total = int(found[1]), int(found[2])
+                        if covered > total:
+                            _bad(f"bad condition-coverage {condition[:40]!r}")
+                        add_branch(number, covered, total)
             elif tag == "lines":
                 if in_method or current is None:
                     state, add_branch = discard, _ignore
@@ -238,7 +255,7 @@ def _line(attrs: list[str]) -> tuple[int, str, str | None]:
     except KeyError as exc:
         raise _Bad(f"<line> without a {exc.args[0]!r} attribute") from None
     condition = named.get("condition-coverage") if named.get("branch") == "true" else None
-    return int(number), hits, condition if condition and condition.strip() else None
+    return int(number), hits, condition
 
 
 def _hits(text: str) -> int:
