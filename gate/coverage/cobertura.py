@@ -86,9 +86,12 @@ class _File:
         self.covered |= _pack(state, _COVERED)
 
     def build(self, name: str) -> FileCoverage:
-        """The finished, immutable file."""
-        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
+        """The finished, immutable file; this accumulator is emptied on the way."""
+        file = FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
                             BranchTable.build(self.lines, self.bcovered, self.btotal))
+        self.measured = self.covered = 0
+        self.lines, self.bcovered, self.btotal = array("I"), array("I"), array("I")
+        return file
 
 
 def _pack(state: bytearray, table: bytes) -> int:
@@ -238,8 +241,9 @@ class _Reader:
 
     def result(self) -> CoverageData:
         """The data read, as immutable per-file coverage."""
-        files = {name: file.build(name) for name, file in self.files.items()}
         has_branches = any(file.lines for file in self.files.values())
+        # Built one at a time, each accumulator emptied: the data is never held twice.
+        files = {name: file.build(name) for name, file in self.files.items()}
         return CoverageData(files, tuple(self.sources), has_branches)
 
 

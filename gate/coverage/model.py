@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import operator
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from gate.model import Ratio
@@ -43,7 +45,7 @@ class BranchTable(Mapping[int, Ratio]):
     def build(cls, lines: Sequence[int], covered: Sequence[int],
               total: Sequence[int]) -> BranchTable:
         """From parallel sequences in any order; a line given twice keeps the larger counts."""
-        if all(a < b for a, b in zip(lines, lines[1:])):
+        if all(map(operator.lt, lines, islice(lines, 1, None))):
             return cls(_compact(lines), _compact(covered), _compact(total))
         merged: dict[int, tuple[int, int]] = {}
         for line, cov, tot in zip(lines, covered, total):
@@ -75,16 +77,22 @@ class BranchTable(Mapping[int, Ratio]):
 
 
 def _compact(values: Sequence[int]) -> Sequence[int]:
-    """`values` as an unsigned array of the smallest fitting width, else as a list."""
-    for code in ("I", "Q"):
-        try:
+    """`values` as an unsigned array of the smallest fitting width, else as a list.
+
+    Branch counts are mostly 0, 1 and 2: a byte each. An empty table shares one tuple.
+    """
+    if not values:
+        return ()
+    top = max(values)
+    for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
+        if top <= limit and min(values) >= 0:
+            if isinstance(values, array) and values.typecode == code:
+                return values
             return array(code, values)
-        except OverflowError:
-            continue
     return list(values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileCoverage:
     """One source file's measured and covered lines, and its branch counts by line.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from gate.model import Report
 from gate.report.common import LABEL
 
@@ -28,7 +30,7 @@ def render(report: Report, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _painter(colour: bool):  # type: ignore[no-untyped-def]
+def _painter(colour: bool) -> Callable[[str, str], str]:
     codes = {"pass": "32", "fail": "31", "error": "31;1", "skip": "33", "warn": "33"}
 
     def paint(kind: str, text: str) -> str:
