@@ -22,9 +22,9 @@ FORMATS = ("text", "json", "markdown", "junit")
 
 def families() -> tuple[Family, ...]:
     """Every family of checks, in the order they run and report."""
-    from gate.checks import coverage
+    from gate.checks import connect, coverage, deploy
 
-    return (coverage.FAMILY,)
+    return (coverage.FAMILY, deploy.FAMILY, connect.FAMILY)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,9 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    check.add_argument("--config", type=Path, metavar="PATH",
-                       help="settings file (default: [tool.gate] in ./pyproject.toml,"
-                            " else ./gate.toml)")
+    check.add_argument(
+        "--config", type=Path, metavar="PATH",
+        help="settings file (default: [tool.gate] in ./pyproject.toml, else ./gate.toml)",
+    )
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="report format (default: text)")
     check.add_argument("--output", type=Path, metavar="PATH",
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not run this family of checks (repeatable)")
     for family in families():
         family.add_arguments(check)
+    from gate.scaffold import add_parser as add_init
+
+    add_init(commands)
     return parser
 
 
@@ -78,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exc.code if isinstance(exc.code, int) else ExitCode.ALLOWED
         if args.command == "check":
             return check(args)
+        if args.command == "init":
+            from gate.scaffold import run as init
+
+            return init(args)
         build_parser().print_help()
         return ExitCode.ERROR
     except GateError as exc:

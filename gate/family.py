@@ -38,11 +38,6 @@ class Option:
     multiple: bool = False
     metavar: str | None = None
 
-    @property
-    def dest(self) -> str:
-        """The argparse destination that holds this option's raw flag values."""
-        return "opt_" + self.key.replace("-", "_").replace(".", "_")
-
 
 @dataclass(frozen=True)
 class Family:
@@ -62,6 +57,10 @@ class Family:
     # (`[[tool.gate.connect]]` is a list): turns the raw settings value into a table.
     normalize: Callable[[Any, str], Mapping[str, Any]] | None = None
 
+    def dest(self, option: Option) -> str:
+        """Where argparse keeps an option's raw flag values (families may share keys)."""
+        return f"{self.name}__{option.key}".replace("-", "_").replace(".", "_")
+
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """Add this family's flags to `parser`, in a group of their own."""
         group = parser.add_argument_group(f"{self.title} checks")
@@ -69,7 +68,7 @@ class Family:
             if option.flags:
                 group.add_argument(
                     *option.flags,
-                    dest=option.dest,
+                    dest=self.dest(option),
                     action="append" if option.multiple else "store",
                     metavar=option.metavar,
                     help=option.help.replace("%", "%%"),  # argparse %-formats help text
@@ -100,7 +99,7 @@ class Family:
             values[key] = option.convert(raw, Origin(f"{where}.{key}", base))
         cwd = Path.cwd()
         for option in self.options:
-            raw = getattr(args, option.dest, None)
+            raw = getattr(args, self.dest(option), None) if option.flags else None
             if raw is not None:
                 values[option.key] = option.convert(raw, Origin(option.flags[0], cwd))
         return values
@@ -135,9 +134,10 @@ def as_bool(raw: Any, origin: Origin) -> bool:
     """A boolean setting (flags spell it true/false, yes/no, 1/0)."""
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.lower() in {"true", "yes", "1", "on",
-                                                "false", "no", "0", "off"}:
-        return raw.lower() in {"true", "yes", "1", "on"}
+    words = {"true": True, "yes": True, "1": True, "on": True,
+             "false": False, "no": False, "0": False, "off": False}
+    if isinstance(raw, str) and raw.lower() in words:
+        return words[raw.lower()]
     raise UsageError(f"{origin.label}: expected true or false, got {raw!r}")
 
 

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Set by .ci/run: a test that needs a service fails instead of skipping when it is absent.
 REQUIRE_SERVICES = os.environ.get("GATE_REQUIRE_SERVICES", "") not in ("", "0", "false")
+#: Behave as on a machine without the services (to measure what a fresh machine sees).
+SKIP_SERVICES = os.environ.get("GATE_SKIP_SERVICES", "") not in ("", "0", "false")
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,18 @@ def write_package(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text))
 
 
+def outside_coverage() -> dict[str, str]:
+    """This environment minus the variables by which our own coverage follows children.
+
+    A coverage.py run that a test starts must measure only its own project.
+    """
+    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+
+
 def measure(root: Path, test_args: Sequence[str] = ("-q", "-p", "no:cacheprovider"),
             source: str = "pkg", branch: bool = True) -> Path:
     """Really run coverage.py over pytest in `root`; returns the coverage.xml it writes."""
-    env = {**os.environ, "COVERAGE_FILE": str(root / ".coverage")}
-    env.pop("COVERAGE_PROCESS_START", None)
+    env = {**outside_coverage(), "COVERAGE_FILE": str(root / ".coverage")}
     cmd = [sys.executable, "-m", "coverage", "run", f"--source={source}"]
     if branch:
         cmd.append("--branch")
@@ -88,6 +97,8 @@ def service_available(host: str, port: int, timeout: float = 1.0) -> bool:
 
 def require_service(name: str, host: str, port: int) -> None:
     """Skip (or, under GATE_REQUIRE_SERVICES, fail) when `name` is not listening."""
+    if SKIP_SERVICES and not REQUIRE_SERVICES:
+        pytest.skip(f"{name}: GATE_SKIP_SERVICES is set")
     if service_available(host, port):
         return
     message = f"{name} is not reachable on {host}:{port}"

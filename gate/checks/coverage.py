@@ -1,16 +1,20 @@
-"""Coverage checks: total line and branch coverage, and a floor for every file."""
+"""Coverage checks: total line and branch coverage, a floor for every file, the
+coverage of the lines a change touched, and a ratchet against a baseline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from gate.errors import InputError
-from gate.family import Family, Option, Origin, as_paths, as_strs
+from gate.family import Family, Option, Origin, as_int, as_path, as_paths, as_str, as_strs
 from gate.model import CheckResult, Finding, Ratio, Status
 from gate.thresholds import parse_threshold, show, show_threshold
+
+if TYPE_CHECKING:
+    from gate.coverage.paths import PathMap
 
 DEFAULT_REPORT = "coverage.xml"
 WORST_SHOWN = 10
@@ -18,6 +22,18 @@ WORST_SHOWN = 10
 
 def _threshold(raw: Any, origin: Origin) -> Fraction:
     return parse_threshold(raw, origin.label)
+
+
+def _ref(raw: Any, origin: Origin) -> str:
+    from gate.coverage.diff import check_ref
+
+    return check_ref(as_str(raw, origin), origin.label)
+
+
+def _path_maps(raw: Any, origin: Origin) -> tuple[PathMap, ...]:
+    from gate.coverage.paths import parse_path_map
+
+    return tuple(parse_path_map(text, origin.label) for text in as_strs(raw, origin))
 
 
 OPTIONS = (
@@ -33,7 +49,22 @@ OPTIONS = (
            ("--include",), multiple=True, metavar="GLOB"),
     Option("exclude", "leave out files whose report name matches GLOB (repeatable)", as_strs,
            ("--exclude",), multiple=True, metavar="GLOB"),
+    Option("diff-against", "check the lines changed since the merge base of REF and HEAD"
+           " (e.g. origin/main; needs git)", _ref, ("--diff-against",), metavar="REF"),
+    Option("min-diff", "minimum coverage of the changed lines the report measures",
+           _threshold, ("--min-diff-coverage",), metavar="X"),
+    Option("diff-min-lines", "a change touching fewer measured lines than N passes the diff"
+           " check with a note (default 0)", as_int, ("--diff-min-lines",), metavar="N"),
+    Option("path-map", "read report file names starting with FROM as starting with TO, a path"
+           " in the repository (repeatable)", _path_maps, ("--path-map",), multiple=True,
+           metavar="FROM=TO"),
+    Option("baseline", "a previous coverage.xml or gate JSON report: fail when coverage fell",
+           as_path, ("--baseline",), metavar="PATH"),
+    Option("max-drop", "how far total line or branch coverage may fall below the baseline,"
+           " in points: 0.005 or 0.5% (default 0)", _threshold, ("--max-drop",), metavar="X"),
 )
+#: Settings that ask for the coverage family to run.
+ACTIVATING = ("min", "min-branch", "min-file", "diff-against", "min-diff", "baseline", "max-drop")
 
 
 @dataclass(frozen=True)
@@ -46,20 +77,41 @@ class CoverageSettings:
     min_file: Fraction | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    diff_against: str | None = None
+    min_diff: Fraction | None = None
+    diff_min_lines: int = 0
+    path_maps: tuple[PathMap, ...] = ()
+    baseline: Path | None = None
+    max_drop: Fraction | None = None
+
+    @property
+    def wants_diff(self) -> bool:
+        """Whether the diff check runs (it may still skip for want of a REF)."""
+        return self.diff_against is not None or self.min_diff is not None
+
+    @property
+    def wants_ratchet(self) -> bool:
+        """Whether the ratchet runs (it may still skip for want of a baseline)."""
+        return self.baseline is not None or self.max_drop is not None
 
 
 def configure(values: Mapping[str, Any]) -> CoverageSettings | None:
-    """Settings from option values; None when no coverage threshold is set."""
-    thresholds = [values.get(k) for k in ("min", "min-branch", "min-file")]
-    if all(t is None for t in thresholds):
+    """Settings from option values; None when no coverage threshold or baseline is set."""
+    if all(values.get(key) is None for key in ACTIVATING):
         return None
     return CoverageSettings(
         files=values.get("files") or (Path(DEFAULT_REPORT),),
-        min_lines=thresholds[0],
-        min_branches=thresholds[1],
-        min_file=thresholds[2],
+        min_lines=values.get("min"),
+        min_branches=values.get("min-branch"),
+        min_file=values.get("min-file"),
         include=values.get("include", ()),
         exclude=values.get("exclude", ()),
+        diff_against=values.get("diff-against"),
+        min_diff=values.get("min-diff"),
+        diff_min_lines=values.get("diff-min-lines", 0),
+        path_maps=values.get("path-map", ()),
+        baseline=values.get("baseline"),
+        max_drop=values.get("max-drop"),
     )
 
 
@@ -93,7 +145,7 @@ def run(settings: CoverageSettings) -> list[CheckResult]:
     results = []
     if settings.min_lines is not None:
         results.append(_total("coverage.line", "line coverage", data.lines, settings.min_lines,
-                              data, {"files": files_data}))
+                              data, {"files": files_data, "has_branches": data.has_branches}))
     if settings.min_branches is not None:
         if not data.has_branches:
             raise InputError(
@@ -107,8 +159,16 @@ def run(settings: CoverageSettings) -> list[CheckResult]:
                               settings.min_branches, data, {}))
     if settings.min_file is not None:
         results.append(_per_file(data, settings.min_file))
+    if settings.wants_diff:
+        from gate.checks.coverage_diff import run_diff
+
+        results.append(run_diff(settings, data))
+    if settings.wants_ratchet:
+        from gate.checks.coverage_ratchet import run_ratchet
+
+        results.append(run_ratchet(settings, data))
     if warnings:  # they concern the reports, so they travel with the first check
-        results[0] = replace(results[0], warnings=tuple(warnings))
+        results[0] = replace(results[0], warnings=tuple(warnings) + results[0].warnings)
     return results
 
 

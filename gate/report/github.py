@@ -3,8 +3,7 @@
 The CLI writes these where Actions reads them; building them stays pure.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: it would clash with annotations() below.
 from typing import Mapping, TextIO
 
 from gate.errors import UsageError
@@ -22,7 +21,7 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation_lines(report: Report) -> str:
+def annotations(report: Report) -> str:
     """`::error`/`::warning` lines: a check's file findings, else the check itself."""
     lines = []
     for check in report.checks:
@@ -45,13 +44,14 @@ def annotation_lines(report: Report) -> str:
 
 
 def outputs(report: Report) -> str:
-    """`name=value` lines for $GITHUB_OUTPUT: passed, line-coverage, branch-coverage."""
+    """`name=value` lines for $GITHUB_OUTPUT: passed, line-, branch- and diff-coverage."""
     values = {"passed": "true" if report.allowed else "false",
               "verdict": "allowed" if report.allowed else "blocked"}
+    keys = {"coverage.line": "line-coverage", "coverage.branch": "branch-coverage",
+            "coverage.diff": "diff-coverage"}
     for check in report.checks:
-        if check.id in ("coverage.line", "coverage.branch") and check.measured is not None:
-            key = "line-coverage" if check.id == "coverage.line" else "branch-coverage"
-            values[key] = show(check.measured.value, check.threshold).rstrip("%")
+        if check.id in keys and check.measured is not None:
+            values[keys[check.id]] = show(check.measured.value, check.threshold).rstrip("%")
     failed = [c.id for c in report.checks if c.status is Status.FAIL or c.status is Status.ERROR]
     values["failed-checks"] = ",".join(failed)
     return "".join(f"{k}={v}\n" for k, v in values.items())
@@ -65,7 +65,7 @@ def publish(report: Report, environ: Mapping[str, str], stream: TextIO) -> None:
     """
     from gate.report.markdown_report import render
 
-    stream.write(annotation_lines(report))
+    stream.write(annotations(report))
     for variable, text in (("GITHUB_STEP_SUMMARY", render(report)),
                            ("GITHUB_OUTPUT", outputs(report))):
         target = environ.get(variable)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from gate.model import Report
+from gate.model import Report, Status
 from gate.report.common import LABEL
 
 MAX_FINDINGS = 20
@@ -16,7 +16,7 @@ def render(report: Report, colour: bool = False) -> str:
     width = max((len(c.id) for c in report.checks), default=0)
     lines = []
     for check in report.checks:
-        status = paint(check.status.value, f"{LABEL[check.status]:<5}")
+        status = paint(check.status, f"{LABEL[check.status]:<5}")
         lines.append(f"{status}  {check.id:<{width}}  {check.summary}")
         for finding in check.findings[:MAX_FINDINGS]:
             lines.append(f"{'':7}{'':{width}}  - {finding.message}")
@@ -24,16 +24,16 @@ def render(report: Report, colour: bool = False) -> str:
         if hidden > 0:
             lines.append(f"{'':7}{'':{width}}  ... and {hidden} more")
     for warning in report.warnings:
-        lines.append(f"{paint('warn', 'warning')}: {warning}")
-    verdict = report.verdict()
-    lines.append(paint("pass" if report.allowed else "fail", verdict))
+        lines.append(f"{paint(Status.SKIP, 'warning')}: {warning}")
+    lines.append(paint(Status.PASS if report.allowed else Status.FAIL, report.verdict()))
     return "\n".join(lines) + "\n"
 
 
-def _painter(colour: bool) -> Callable[[str, str], str]:
-    codes = {"pass": "32", "fail": "31", "error": "31;1", "skip": "33", "warn": "33"}
+COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.ERROR: "31;1", Status.SKIP: "33"}
 
-    def paint(kind: str, text: str) -> str:
-        return f"\x1b[{codes[kind]}m{text}\x1b[0m" if colour else text
+
+def _painter(colour: bool) -> Callable[[Status, str], str]:
+    def paint(status: Status, text: str) -> str:
+        return f"\x1b[{COLOURS[status]}m{text}\x1b[0m" if colour else text
 
     return paint

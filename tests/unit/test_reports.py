@@ -136,7 +136,7 @@ def test_junit() -> None:
 
 
 def test_github_annotations() -> None:
-    text = github.annotation_lines(Report((PASSING, FAILING, ERRORED)))
+    text = github.annotations(Report((PASSING, FAILING, ERRORED)))
     assert text.splitlines() == [
         "::error file=src/a|b.py,line=7,title=releasegate coverage.file::"
         "src/a|b.py: 50.00%25 (1/2) < 92.50%25",
@@ -149,14 +149,14 @@ def test_github_annotations() -> None:
 def test_github_annotation_properties_are_escaped() -> None:
     check = CheckResult("a.b", "a", Status.FAIL, "s",
                         findings=(Finding("x\ny", file="dir,1/a:b.py", line=3, end_line=5),))
-    assert github.annotation_lines(Report((check,))) == (
+    assert github.annotations(Report((check,))) == (
         "::error file=dir%2C1/a%3Ab.py,line=3,endLine=5,title=releasegate a.b::x%0Ay\n")
 
 
 def test_github_annotations_are_capped() -> None:
     check = CheckResult("a.b", "a", Status.FAIL, "s",
                         findings=tuple(Finding(str(i), file=f"f{i}.py") for i in range(80)))
-    assert len(github.annotation_lines(Report((check,))).splitlines()) == github.MAX_ANNOTATIONS
+    assert len(github.annotations(Report((check,))).splitlines()) == github.MAX_ANNOTATIONS
 
 
 def test_github_outputs() -> None:

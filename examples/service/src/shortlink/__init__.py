@@ -1,0 +1,3 @@
+"""shortlink: a small URL shortener service backed by Redis."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,371 @@
+"""The pipeline, one session per job: lint, security, unit, integration, coverage, gate.
+
+Written by `python -m gate init` (Releasegate). The package, its Python versions and its
+test dependencies come from pyproject.toml, so this file rarely needs editing: the
+settings below are the knobs.
+
+    nox                          # every session in order, ending with the gate's verdict
+    nox -s unit -- -k parser     # what follows `--` goes to the session's tool (pytest here)
+    nox -s unit-3.12             # one Python version (one named here is never left out)
+    UNIT_SHARD=2/4 nox -s unit   # the second quarter of the unit tests (CI's shards)
+
+Python versions come from the classifiers (else requires-python); those with no
+interpreter on this machine are left out unless a version is named on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess  # nosec B404  # only to ask whether a Python interpreter starts
+import sys
+from pathlib import Path
+from typing import Any
+
+import nox
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # nox itself depends on tomli before Python 3.11
+    import tomli as tomllib
+
+# Settings ------------------------------------------------------------------------------
+
+#: Sessions whose tests must not run in parallel, e.g. integration tests that share one
+#: database: name them here, as in frozenset({"integration"}), and they run with `-n 0`.
+SERIAL_SESSIONS: frozenset[str] = frozenset()
+#: pytest workers for the other test sessions (`auto`: one per CPU).
+WORKERS = os.environ.get("PYTEST_WORKERS", "auto")
+#: The pytest marker of the integration tests; `unit` runs every test without it.
+INTEGRATION_MARKER = "integration"
+#: Never linted nor scanned: flake8 and bandit would otherwise walk into them.
+EXCLUDE = (".git", ".venv", "venv", ".nox", ".tox", "build", "dist", "node_modules",
+           ".eggs", "*.egg-info", "htmlcov", "__pycache__")
+#: Extras and PEP 735 dependency groups holding the test dependencies, first found wins.
+TEST_DEPENDENCIES = ("test", "tests", "testing", "dev")
+#: Installed with them, because the sessions call these tools.
+TEST_TOOLS = ("pytest", "pytest-xdist", "pytest-cov")
+#: What the `gate` session installs: pin a version, or point at a checkout or a wheel.
+GATE_REQUIREMENT = os.environ.get("GATE_REQUIREMENT", "releasegate")
+#: Where JUnit XML reports go (coverage data stays next to this file, as coverage does).
+REPORTS = "reports"
+
+nox.needs_version = ">=2024.3.2"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"  # the project is installed editable, so code changes show up
+nox.options.error_on_external_run = True
+
+HERE = Path(__file__).resolve().parent
+PYPROJECT: dict[str, Any] = tomllib.loads((HERE / "pyproject.toml").read_text(encoding="utf-8"))
+PROJECT: dict[str, Any] = PYPROJECT.get("project", {})
+KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
+
+
+# What the project declares ---------------------------------------------------------------
+
+
+def declared_pythons(project: dict[str, Any]) -> list[str]:
+    """The project's Python versions: its classifiers, else those requires-python allows."""
+    from packaging.specifiers import SpecifierSet  # nox depends on packaging
+
+    spec = SpecifierSet(project.get("requires-python", ""))
+
+    def allowed(version: str) -> bool:  # some release 3.X.0 ... 3.X.99 satisfies it
+        return any(f"{version}.{patch}" in spec for patch in range(100))
+
+    found = {m.group(1) for c in project.get("classifiers", ())
+             if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))}
+    if not found and project.get("requires-python"):
+        found = set(KNOWN_PYTHONS)
+    versions = sorted((v for v in found if allowed(v)), key=lambda v: int(v.split(".")[1]))
+    return versions or [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+
+
+def running(versions: list[str]) -> list[str]:
+    """Those of `versions` whose interpreter is on PATH and starts.
+
+    A binary found on PATH is taken at its word; a script (a pyenv or asdf shim, which
+    exists even for versions that are not installed) and Windows' py launcher are asked,
+    all at once, since a shim can take a second to answer.
+    """
+    present, asked = [], []
+    for version in versions:
+        if sys.platform == "win32":
+            command = ["py", f"-{version}"] if shutil.which("py") else []
+        else:
+            found = shutil.which(f"python{version}")
+            if found and not _is_script(found):
+                present.append(version)
+                continue
+            command = [found] if found else []
+        if not command:
+            continue
+        try:  # a fixed argv and no shell, which only asks "do you start?"
+            process = subprocess.Popen([*command, "-c", ""],  # nosec B603  # fixed argv
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            continue
+        asked.append((version, process))
+    for version, process in asked:
+        try:
+            if process.wait(timeout=30) == 0:
+                present.append(version)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return [v for v in versions if v in present]
+
+
+def _is_script(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return True
+
+
+def named_on_command_line(argv: list[str], environ: dict[str, str]) -> bool:
+    """Whether a Python version is asked for by name (`-s unit-3.12`, `-p 3.12`, NOXPYTHON)."""
+    words = [*argv[1:], *(environ.get(k, "") for k in ("NOXPYTHON", "NOXFORCEPYTHON"))]
+    return any(re.search(r"(?<![\d.])3\.\d+(?![\d.])", word) for word in words)
+
+
+def available_pythons(declared: list[str]) -> list[str]:
+    """The declared versions this machine can run; all of them when one is named explicitly.
+
+    With CI=true nox fails a session whose interpreter is missing, so a version nobody asked
+    for is better left out here, while one named on the command line must fail loudly.
+    """
+    if named_on_command_line(sys.argv, dict(os.environ)):
+        return declared
+    return running(declared) or declared
+
+
+def import_names(project: dict[str, Any]) -> list[str]:
+    """The import packages to measure and scan: src/NAME or NAME, else every top package."""
+    name = re.sub(r"[-_.]+", "_", project.get("name", "")).lower()
+    for root in (HERE / "src", HERE):
+        if name and (root / name / "__init__.py").is_file():
+            return [name]
+    found = []
+    for root in (HERE / "src", HERE):
+        if root.is_dir():
+            found += sorted(p.name for p in root.iterdir()
+                            if (p / "__init__.py").is_file() and p.name not in EXCLUDE
+                            and p.name not in ("tests", "test", "docs", "examples"))
+    if not found:
+        raise SystemExit(f"noxfile: no package found for {name or 'this project'!r} in "
+                         f"{HERE} or {HERE / 'src'}")
+    return found
+
+
+def package_dirs(names: list[str]) -> list[str]:
+    """Where those packages live, relative to this file."""
+    return [next(str(root.relative_to(HERE) / n) for root in (HERE / "src", HERE)
+                 if (root / n).is_dir()) for n in names]
+
+
+def group(name: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """A PEP 735 dependency group's requirements, include-group entries resolved."""
+    groups = PYPROJECT.get("dependency-groups", {})
+    wanted = re.sub(r"[-_.]+", "-", name).lower()
+    for key, items in groups.items():
+        if re.sub(r"[-_.]+", "-", key).lower() == wanted and wanted not in seen:
+            requirements = []
+            for item in items:
+                if isinstance(item, str):
+                    requirements.append(item)
+                elif isinstance(item, dict) and "include-group" in item:
+                    requirements += group(item["include-group"], (*seen, wanted))
+            return requirements
+    return []
+
+
+def install_args() -> list[str]:
+    """`pip install` arguments for the project (editable) and its test dependencies."""
+    extras = PROJECT.get("optional-dependencies", {})
+    for name in TEST_DEPENDENCIES:
+        if name in extras:
+            return ["-e", f".[{name}]"]
+        requirements = group(name)
+        if requirements:
+            return ["-e", ".", *requirements]
+    return ["-e", "."]
+
+
+PYTHONS = available_pythons(declared_pythons(PROJECT))
+PYTHON = PYTHONS[-1]  # the newest: it runs the sessions that need one version only
+PACKAGES = import_names(PROJECT)
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def shard(session: nox.Session, selection: list[str]) -> tuple[int, int, list[str]]:
+    """This shard's number, the number of shards and its test files, from UNIT_SHARD=i/n.
+
+    (0, 0, []) when not sharded. Files are spread by their number of tests, greatest
+    first, each to the lightest shard so far: a shard is a stable slice of whole files.
+    """
+    raw = os.environ.get("UNIT_SHARD", "").strip()
+    if not raw:
+        return 0, 0, []
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d+)", raw)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        session.error(f"UNIT_SHARD={raw!r}: expected i/n with 1 <= i <= n, like 1/2")
+    index, total = int(match.group(1)), int(match.group(2))
+    listing = session.run("pytest", "--collect-only", "-qq", "-p", "no:cacheprovider",
+                          *selection, silent=True) or ""
+    counts = [(int(m.group(2)), m.group(1)) for m in
+              re.finditer(r"^(\S.*\.py): (\d+)$", str(listing), re.MULTILINE)]
+    if len(counts) < total:
+        session.error(f"UNIT_SHARD={raw}: only {len(counts)} test files to split {total} ways")
+    loads: list[tuple[int, int, list[str]]] = [(0, i, []) for i in range(total)]
+    for count, path in sorted(counts, key=lambda item: (-item[0], item[1])):
+        weight, i, files = min(loads)
+        loads[i] = (weight + count, i, [*files, path])
+    return index, total, loads[index - 1][2]
+
+
+def marker_known(session: nox.Session) -> bool:
+    """Whether pytest knows INTEGRATION_MARKER; under --strict-markers `-m` may name no other.
+
+    When it does not, every test is a unit test (and a warning says how to register it).
+    """
+    if "marker" not in _ASKED:
+        listing = session.run("pytest", "--markers", "-p", "no:cacheprovider", silent=True)
+        _ASKED["marker"] = f"@pytest.mark.{INTEGRATION_MARKER}:" in str(listing or "")
+        if not _ASKED["marker"]:
+            session.warn(f"pytest has no {INTEGRATION_MARKER!r} marker: every test runs as a "
+                         "unit test; register it (markers in [tool.pytest.ini_options]) to "
+                         "run integration tests on their own")
+    return _ASKED["marker"]
+
+
+_ASKED: dict[str, bool] = {}
+
+
+def run_pytest(session: nox.Session, kind: str, tag: str, *args: str,
+               allow_empty: bool = False) -> None:
+    """Run pytest under pytest-cov (which combines the xdist workers' data) into .coverage.TAG."""
+    workers = "0" if kind in SERIAL_SESSIONS else WORKERS
+    data = HERE / f".coverage.{tag}"
+    for old in (data, *HERE.glob(f"{data.name}.*")):  # with coverage's parallel = true
+        old.unlink(missing_ok=True)
+    Path(HERE, REPORTS).mkdir(exist_ok=True)
+    session.run(
+        "pytest", "-n", workers, *(f"--cov={name}" for name in PACKAGES), "--cov-branch",
+        "--cov-report=", f"--junitxml={REPORTS}/junit-{tag}.xml", *args, *session.posargs,
+        env={"COVERAGE_FILE": str(data)},
+        success_codes=[0, 5] if allow_empty else [0],
+    )
+
+
+# Sessions ---------------------------------------------------------------------------------
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """flake8 over the project (config in .flake8), never inside venvs, .nox or build/."""
+    session.install("flake8", *group("lint"))
+    session.run("flake8", "--extend-exclude", ",".join(EXCLUDE), *(session.posargs or ["."]))
+
+
+@nox.session(python=PYTHON)
+def security(session: nox.Session) -> None:
+    """bandit over the package's code, failing on any finding."""
+    session.install("bandit[toml]")
+    config = ["-c", "pyproject.toml"] if "bandit" in PYPROJECT.get("tool", {}) else []
+    session.run("bandit", "-q", *config, "-r", *package_dirs(PACKAGES), *session.posargs)
+
+
+@nox.session(python=PYTHONS)
+def unit(session: nox.Session) -> None:
+    """The tests not marked integration, in parallel, with coverage per Python (and shard)."""
+    session.install(*install_args(), *TEST_TOOLS)
+    selection = ["-m", f"not {INTEGRATION_MARKER}"] if marker_known(session) else []
+    index, total, files = shard(session, selection)
+    base = f"unit-py{session.python}"
+    for stale in HERE.glob(f".coverage.{base}*"):
+        # Another sharding's data would not add up with this run's; this sharding's stays.
+        other = re.fullmatch(rf"\.coverage\.{re.escape(base)}(?:-\d+of(\d+))?(?:\..*)?",
+                             stale.name)
+        if other and int(other.group(1) or 0) != total:
+            stale.unlink()
+    tag = f"{base}-{index}of{total}" if total else base
+    run_pytest(session, "unit", tag, *selection, *files)
+
+
+@nox.session(python=PYTHON)
+def integration(session: nox.Session) -> None:
+    """The tests marked integration, against real services (CI starts them as containers)."""
+    session.install(*install_args(), *TEST_TOOLS)
+    tag = f"integration-py{session.python}"
+    if marker_known(session):
+        run_pytest(session, "integration", tag, "-m", INTEGRATION_MARKER, allow_empty=True)
+    data = HERE / f".coverage.{tag}"
+    if not data.exists() and not any(HERE.glob(f"{data.name}.*")):
+        # No test ran: say so, and leave empty data, so that the coverage session (strict
+        # in CI) can tell this run happened.
+        session.warn(f"no test is marked {INTEGRATION_MARKER!r}: the integration suite is empty")
+        session.run("python", "-c", "import coverage, sys; coverage.CoverageData(sys.argv[1])"
+                    ".add_arcs({})", str(data), silent=True)
+
+
+def missing_data(names: list[str], strict: bool) -> list[str]:
+    """What coverage data is missing: an incomplete set of shards, or (strict) a whole run."""
+    shards: dict[tuple[str, int], set[int]] = {}
+    runs_seen = set()
+    for name in names:
+        match = re.match(r"\.coverage\.(unit|integration)-py(\d+\.\d+)(?:-(\d+)of(\d+))?", name)
+        if match:
+            kind, version = match.group(1), match.group(2)
+            runs_seen.add((kind, version))
+            if match.group(3):
+                shards.setdefault((version, int(match.group(4))), set()).add(int(match.group(3)))
+    problems = [f"unit tests on Python {version}, shard {i} of {total}"
+                for (version, total), seen in sorted(shards.items())
+                for i in range(1, total + 1) if i not in seen]
+    if strict:
+        problems += [f"unit tests on Python {v}" for v in declared_pythons(PROJECT)
+                     if ("unit", v) not in runs_seen]
+        if not any(kind == "integration" for kind, _ in runs_seen):
+            problems.append("integration tests")
+    return problems
+
+
+@nox.session(python=PYTHON)
+def coverage(session: nox.Session) -> None:
+    """Combine every test run's data; print the report; write coverage.xml and htmlcov/.
+
+    It fails when a shard's data is missing; with COVERAGE_STRICT=1 (CI) also when a
+    declared Python's unit data or the integration data is.
+    """
+    session.install("coverage[toml]")
+    files = sorted(p.name for p in HERE.glob(".coverage.*") if p.is_file())
+    strict = os.environ.get("COVERAGE_STRICT", "") not in ("", "0", "false")
+    if not files:
+        session.error("no coverage data (.coverage.*): run the unit and integration sessions first")
+    missing = missing_data(files, strict)
+    if missing:
+        session.error("coverage data missing for: " + "; ".join(missing))
+    # Not .coverage: the reporting commands of coverage 7.x combine every `<data file>.*`
+    # they find (and delete them), which would empty the folder of the runs' data.
+    env = {"COVERAGE_FILE": str(HERE / ".coverage-combined")}
+    session.run("coverage", "combine", "--keep", "--quiet", *files, env=env)
+    session.run("coverage", "report", "--show-missing", "--skip-covered", *session.posargs, env=env)
+    session.run("coverage", "xml", "--quiet", "-o", "coverage.xml", env=env)
+    session.run("coverage", "html", "--quiet", "-d", "htmlcov", env=env)
+
+
+@nox.session(python=PYTHON)
+def gate(session: nox.Session) -> None:
+    """The release decision: `python -m gate check` on coverage.xml; exit 1 blocks the release.
+
+    Settings: [tool.gate] in pyproject.toml, else gate.toml; MIN_COVERAGE overrides the
+    coverage threshold (CI sets it). Arguments after `--` go to `gate check`.
+    """
+    session.install(GATE_REQUIREMENT)
+    threshold = os.environ.get("MIN_COVERAGE", "").strip()
+    flags = ["--min-coverage", threshold] if threshold else []
+    session.run("python", "-m", "gate", "check", *flags, *session.posargs)

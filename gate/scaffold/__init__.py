@@ -1,0 +1,135 @@
+"""`gate init [DEST]`: write the CI templates into a repository, adapted to its project.
+
+The workflows go to the repository's .github/workflows/; the noxfile, the flake8 config
+and the gate settings go next to the project's pyproject.toml. Nothing that exists is
+overwritten without --force.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from gate.errors import InputError
+
+#: The parts `--only` chooses from, in the order they are written.
+PARTS = ("workflows", "noxfile", "flake8", "gate")
+
+
+def add_parser(subcommands: Any) -> argparse.ArgumentParser:
+    """Register `init` with the CLI's subcommands (importing nothing more: --help stays fast)."""
+    parser: argparse.ArgumentParser = subcommands.add_parser(
+        "init",
+        help="write the CI workflows, noxfile and gate settings into a repository",
+        description="Write the CI workflows, a noxfile, a flake8 config and the gate settings "
+                    "into a repository, adapted to its pyproject.toml. Existing files are "
+                    "left alone unless --force is given.",
+    )
+    parser.add_argument("dest", nargs="?", type=Path, default=Path("."), metavar="DEST",
+                        help="the repository (default: the current directory)")
+    parser.add_argument("--project-dir", type=Path, metavar="DIR",
+                        help="the Python project's folder inside DEST, e.g. backend "
+                             "(default: DEST, else the one folder below it with a pyproject.toml)")
+    parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
+                        help="write only this part: " + ", ".join(PARTS) + " (repeatable)")
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list what would be written, and write nothing")
+    return parser
+
+
+def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
+    """Carry out `gate init`; returns the exit code (0: done, even when files were kept)."""
+    from gate.scaffold.plan import plan
+    from gate.scaffold.project import find
+
+    out = stdout or sys.stdout
+    project = find(args.dest, args.project_dir)
+    parts = tuple(p for p in PARTS if p in (args.only or PARTS))
+    actions = plan(project, parts, force=args.force)
+    if project.directory != project.root:
+        out.write(f"Python project {project.name!r} in {project.relative}/ "
+                  f"(Python {', '.join(project.pythons)})\n")
+    else:
+        out.write(f"Python project {project.name!r} (Python {', '.join(project.pythons)})\n")
+    for action in actions:
+        if action.writes and not args.dry_run:
+            _write(action.path, action.text)
+        out.write(_line(action, args.dry_run) + "\n")
+    if not args.dry_run:
+        out.write(next_steps(project, actions))
+    return 0
+
+
+def _line(action: Any, dry_run: bool) -> str:
+    from gate.scaffold.plan import EXISTS, LEFT_OUT, OVERWRITE, UNCHANGED, WRITE
+
+    verb = {
+        WRITE: "would write" if dry_run else "wrote",
+        OVERWRITE: "would overwrite" if dry_run else "overwrote",
+        UNCHANGED: "unchanged",
+        EXISTS: "kept",
+        LEFT_OUT: "left out",
+    }[action.fate]
+    if action.fate == EXISTS:
+        return f"  {verb:<15} {action.shown} (it exists; {action.reason})"
+    if action.reason:
+        return f"  {verb:<15} {action.shown} ({action.reason})"
+    return f"  {verb:<15} {action.shown}"
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():  # replace the link itself, never the file it points to
+            path.unlink()
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def next_steps(project: Any, actions: list[Any]) -> str:
+    """What to do after `gate init`, for the files it handled."""
+    written = [a.shown for a in actions if a.writes]
+    kept = [a.shown for a in actions if a.fate == "exists"]
+    cd = "" if project.relative == "." else f"cd {project.relative} && "
+    steps = []
+    if written:
+        steps.append(f"review the files, then commit them: git add {' '.join(written)}")
+    if kept:
+        steps.append(f"compare the files kept as they were with the templates: {', '.join(kept)}"
+                     " (--force overwrites them)")
+    steps.append(f"run the whole pipeline locally: {cd}python -m pip install nox uv && nox")
+    if any(a.shown.endswith("ci.yml") for a in actions):
+        steps.append("set the coverage threshold: MIN_COVERAGE in .github/workflows/ci.yml "
+                     "(CI), [coverage] min in gate.toml (local runs)")
+        steps.append('make the "all required checks pass" job required: Settings > Rules > '
+                     "Rulesets (or Branches) > require status checks to pass")
+    if any(a.shown.endswith("release.yml") for a in actions):
+        steps.append('before the first release: create the "production" and "pypi" '
+                     "environments, add PyPI's trusted publisher, and fill in the deploy job "
+                     "of .github/workflows/release.yml")
+    ignored = missing_ignores(project)
+    if ignored:
+        steps.append(f"keep what the sessions write out of git: add {' '.join(ignored)} "
+                     "to .gitignore")
+    return "\nNext steps:\n" + "".join(f"  {i}. {s}\n" for i, s in enumerate(steps, 1))
+
+
+#: What the generated sessions write, which no repository wants to commit.
+GENERATED = (".nox/", ".coverage*", "coverage.xml", "htmlcov/", "reports/")
+
+
+def missing_ignores(project: Any) -> list[str]:
+    """Those of GENERATED that no .gitignore line of the repository or project names."""
+    lines: set[str] = set()
+    for folder in {project.root, project.directory}:
+        try:
+            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        lines.update(line.strip().strip("/") for line in text.splitlines())
+    return [entry for entry in GENERATED if entry.strip("/") not in lines]

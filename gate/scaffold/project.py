@@ -1,0 +1,203 @@
+"""The repository `gate init` writes into: where it is, and what its pyproject.toml declares."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gate.errors import InputError, UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+#: Python versions a `requires-python` range can expand to (as the template noxfile does).
+KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
+#: Folders never searched for a project: environments, build output, other tools'.
+SKIP_DIRS = frozenset({".git", ".venv", "venv", ".nox", ".tox", "build", "dist", "node_modules",
+                       ".eggs", "htmlcov", "__pycache__", "site-packages"})
+#: What may appear in a path or name written into a workflow: nothing YAML or a shell reads
+#: specially.
+SAFE = re.compile(r"[A-Za-z0-9._/-]+")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Python project inside a repository, as its pyproject.toml declares it."""
+
+    root: Path  # the repository: .github/workflows/ goes here
+    directory: Path  # the Python project: pyproject.toml, noxfile.py, gate.toml
+    name: str
+    pythons: tuple[str, ...]  # oldest first
+    gate_settings: bool  # pyproject.toml already has [tool.gate]
+    flake8_config: str | None  # setup.cfg or tox.ini when one already has a [flake8] section
+
+    @property
+    def relative(self) -> str:
+        """The project's folder from the repository root, POSIX style ("." for the root)."""
+        return self.directory.relative_to(self.root).as_posix() or "."
+
+
+def find(dest: Path, project_dir: Path | None = None) -> Project:
+    """The project `gate init DEST [--project-dir DIR]` is about."""
+    if not dest.is_dir():
+        raise UsageError(f"DEST {dest}: not a directory")
+    dest = dest.resolve()
+    if project_dir is not None:
+        root, directory = dest, (dest / project_dir).resolve()
+        if not directory.is_relative_to(root):
+            raise UsageError(f"--project-dir {project_dir}: outside {dest}",
+                             "give a folder inside the repository")
+        if not (directory / "pyproject.toml").is_file():
+            raise InputError(f"--project-dir {project_dir}: no pyproject.toml in {directory}")
+    elif (dest / "pyproject.toml").is_file():
+        root, directory = _repository_root(dest), dest
+    else:
+        root, directory = dest, _only_subproject(dest)
+    if not SAFE.fullmatch(directory.relative_to(root).as_posix() or "."):
+        raise UsageError(f"project folder {directory.relative_to(root)}: only letters, digits "
+                         "and . _ / - can be written into a workflow safely",
+                         "rename the folder")
+    return _read(root, directory)
+
+
+def _repository_root(folder: Path) -> Path:
+    """The git work tree `folder` is in (the folder itself when it is in none)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def _only_subproject(dest: Path) -> Path:
+    """The one folder (one or two levels down) holding a pyproject.toml."""
+    found = []
+    for child in sorted(dest.iterdir()):
+        if not child.is_dir() or child.name in SKIP_DIRS or child.name.startswith("."):
+            continue
+        if (child / "pyproject.toml").is_file():
+            found.append(child)
+            continue
+        found += [grandchild for grandchild in sorted(child.iterdir())
+                  if grandchild.is_dir() and grandchild.name not in SKIP_DIRS
+                  and not grandchild.name.startswith(".")
+                  and (grandchild / "pyproject.toml").is_file()]
+    if not found:
+        raise InputError(f"no pyproject.toml in {dest} or the folders below it",
+                         "run `gate init` in a Python project, or pass --project-dir DIR")
+    if len(found) > 1:
+        names = ", ".join(p.relative_to(dest).as_posix() + "/" for p in found)
+        raise UsageError(f"several Python projects in {dest}: {names}",
+                         "choose one with --project-dir DIR")
+    return found[0]
+
+
+def _read(root: Path, directory: Path) -> Project:
+    path = directory / "pyproject.toml"
+    data = _load(path)
+    project, tool = _table(data, "project"), _table(data, "tool")
+    poetry = _table(tool, "poetry")
+    name = project.get("name") or poetry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{path}: no [project] name",
+                         'add name = "your-package" under [project]')
+    if not SAFE.fullmatch(name) or "/" in name:
+        raise InputError(f"{path}: [project] name {name!r} is not a valid package name")
+    pythons = declared_pythons(project, str(path))
+    return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory))
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _flake8_config(directory: Path) -> str | None:
+    """setup.cfg or tox.ini when it has a [flake8] section (flake8 would ignore a .flake8)."""
+    for name in ("setup.cfg", "tox.ini"):
+        path = directory / name
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if re.search(r"^\[flake8\]", text, re.MULTILINE):
+            return name
+    return None
+
+
+def declared_pythons(project: dict[str, Any], where: str) -> tuple[str, ...]:
+    """The Python versions a [project] table supports: its classifiers within requires-python,
+    else every known version requires-python allows."""
+    spec = project.get("requires-python")
+    if spec is not None and not isinstance(spec, str):
+        raise InputError(f"{where}: requires-python must be a string")
+    allowed = _parse_specifier(spec, where) if spec else []
+    found = set()
+    for classifier in project.get("classifiers") or ():
+        match = re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", str(classifier))
+        if match:
+            found.add(match.group(1))
+    if not found and spec:
+        found = set(KNOWN_PYTHONS)
+    versions = sorted((v for v in found if _allows(allowed, v)), key=_minor)
+    if not versions:
+        raise InputError(
+            f"{where}: declares no Python version" + (f" that {spec!r} allows" if found else ""),
+            'add requires-python = ">=3.10" (or "Programming Language :: Python :: 3.X" '
+            "classifiers) under [project]",
+        )
+    return tuple(versions)
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+Clause = tuple[str, tuple[int, ...], bool]  # operator, version, ends with .*
+
+
+def _parse_specifier(spec: str, where: str) -> list[Clause]:
+    """A PEP 440 specifier set as clauses; only what requires-python uses in practice."""
+    clauses = []
+    for raw in spec.split(","):
+        match = re.fullmatch(r"\s*(~=|==|!=|<=|>=|<|>)\s*(\d+(?:\.\d+)*)(\.\*)?\s*", raw)
+        if not match or (match.group(3) and match.group(1) not in ("==", "!=")):
+            raise InputError(f"{where}: cannot read requires-python {spec!r}",
+                             'write it like ">=3.10" or ">=3.10,<4"')
+        clauses.append((match.group(1), _minor(match.group(2)), bool(match.group(3))))
+    return clauses
+
+
+def _allows(clauses: list[Clause], version: str) -> bool:
+    """Whether some release of the minor version `version` (3.X.0 ... 3.X.99) is allowed."""
+    return any(all(_holds(c, _minor(version) + (patch,)) for c in clauses)
+               for patch in range(100))
+
+
+def _holds(clause: Clause, release: tuple[int, ...]) -> bool:
+    op, wanted, wildcard = clause
+    width = max(len(wanted), len(release))
+    have = release + (0,) * (width - len(release))
+    want = wanted + (0,) * (width - len(wanted))
+    if wildcard:
+        same = release[: len(wanted)] == wanted
+        return same if op == "==" else not same
+    if op == "~=":
+        return have >= want and release[: len(wanted) - 1] == wanted[:-1]
+    return {"==": have == want, "!=": have != want, "<=": have <= want, ">=": have >= want,
+            "<": have < want, ">": have > want}[op]

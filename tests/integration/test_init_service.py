@@ -1,0 +1,139 @@
+"""Proof outside the kit: `gate init` in a copy of examples/service, then its generated sessions.
+
+One copy runs the whole pipeline (a bare `nox`) and is allowed; a second copy, whose unit
+tests no longer cover the code, is sharded, caught missing a shard, then blocked by the
+gate. Both copies share one folder of nox virtualenvs, so the second reuses the first's,
+and runs offline from uv's cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree  # nosec B405  # our own test's JUnit output
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Run, require_service, run_gate
+
+pytestmark = pytest.mark.integration
+
+EXAMPLE = ROOT / "examples" / "service"
+GENERATED = shutil.ignore_patterns(".nox", "__pycache__", "*.egg-info", ".coverage*", "htmlcov",
+                                   "coverage.xml", "reports", ".pytest_cache", "build", "dist")
+#: Files no linter or scanner may open: they sit where real repositories keep virtualenvs,
+#: build output and JavaScript packages.
+JUNK = "import os, sys\nresult = eval('1+1')  \n"
+
+
+def copy_example(dest: Path) -> Path:
+    shutil.copytree(EXAMPLE, dest, ignore=GENERATED)
+    return dest
+
+
+def kit_source(dest: Path) -> Path:
+    """The kit's sources, copied: the gate session builds them there, not in this checkout."""
+    for name in ("gate", "pyproject.toml", "README.md"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def nox(cwd: Path, envdir: Path, kit: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """`python -m nox ARGS` in `cwd`, as a developer (or CI) would run it there."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("GITHUB_", "COVERAGE_", "COV_CORE_", "PYTEST_", "NOX"))}
+    clean.update({
+        # uv (for nox's uv backend) is installed beside this Python.
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + clean.get("PATH", ""),
+        "GATE_REQUIREMENT": str(kit),
+        "REQUIRE_SERVICES": "1",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        **(env or {}),
+    })
+    done = subprocess.run([sys.executable, "-m", "nox", "--envdir", str(envdir), *args],
+                          cwd=cwd, env=clean, capture_output=True, text=True, timeout=1200,
+                          check=False)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def junit_counts(path: Path) -> tuple[int, int, int]:
+    """(tests, failures + errors, skipped) of a pytest JUnit XML file."""
+    suite = ElementTree.parse(path).getroot().find("testsuite")
+    assert suite is not None
+    return (int(suite.get("tests", 0)),
+            int(suite.get("failures", 0)) + int(suite.get("errors", 0)),
+            int(suite.get("skipped", 0)))
+
+
+def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_path: Path) -> None:
+    require_service("Redis", "127.0.0.1", 6379)
+    kit = kit_source(tmp_path / "kit")
+    envdir = tmp_path / "nox-envs"
+
+    # 1. A good service: init, then a bare `nox`, the whole pipeline.
+    good = copy_example(tmp_path / "good")
+    for junk in (".venv/lib/python3/site-packages/junk.py", "node_modules/lib/junk.py",
+                 "build/lib/shortlink/junk.py"):
+        (good / junk).parent.mkdir(parents=True, exist_ok=True)
+        (good / junk).write_text(JUNK)
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "build"],
+                            cwd=good, capture_output=True, check=False)
+    assert flake8.returncode == 1, "the junk must be what flake8 reports when it looks at it"
+
+    init = run_gate(["init"], cwd=good)
+    assert init.returncode == 0, init
+    assert "Python project 'shortlink' (Python 3.10, 3.11, 3.12, 3.13)" in init.stdout
+    assert (good / ".github/workflows/ci.yml").is_file()
+
+    run = nox(good, envdir, kit)
+    assert run.returncode == 0, run
+    assert "nox > pytest -n auto --cov=shortlink" in run.stderr, run
+    for session in ("lint", "security", "unit-", "integration", "coverage", "gate"):
+        assert f"* {session}" in run.stderr and "failed" not in run.stderr, run
+    assert "PASS   coverage.line  line coverage" in run.stdout, run
+    assert "release allowed: 1 of 1 checks passed" in run.stdout, run
+    assert (good / "coverage.xml").is_file() and (good / "htmlcov/index.html").is_file()
+    [unit_xml] = (good / "reports").glob("junit-unit-py*.xml")
+    [integration_xml] = (good / "reports").glob("junit-integration-py*.xml")
+    unit_tests, unit_failed, _ = junit_counts(unit_xml)
+    assert unit_tests > 20 and unit_failed == 0
+    # The integration tests really ran against Redis: none skipped.
+    assert junit_counts(integration_xml) == (3, 0, 0)
+
+    # 2. A service whose unit tests leave the web application untested, in two shards.
+    bad = copy_example(tmp_path / "bad")
+    (bad / "tests/unit/test_app.py").unlink()
+    assert run_gate(["init", "--only", "noxfile", "--only", "gate"], cwd=bad).returncode == 0
+    # The one setting that runs a session's tests serially (here the unit tests').
+    noxfile = (bad / "noxfile.py").read_text()
+    serial = 'SERIAL_SESSIONS: frozenset[str] = frozenset({"unit"})'
+    (bad / "noxfile.py").write_text(noxfile.replace(
+        "SERIAL_SESSIONS: frozenset[str] = frozenset()", serial))
+
+    # Everything it needs is in uv's cache now: the sessions run offline.
+    offline = {"UV_OFFLINE": "1"}
+    first = nox(bad, envdir, kit, "-s", "unit", "coverage", env={**offline, "UNIT_SHARD": "1/2"})
+    assert first.returncode == 1, first
+    assert "Reusing existing virtual environment" in first.stderr, first
+    assert "nox > pytest -n 0 --cov=shortlink" in first.stderr, first
+    assert "coverage data missing for: unit tests on Python 3." in first.stderr, first
+    assert ", shard 2 of 2" in first.stderr, first
+
+    second = nox(bad, envdir, kit, "-s", "unit", "coverage", "gate",
+                 env={**offline, "UNIT_SHARD": "2/2"})
+    assert second.returncode == 1, second
+    assert "Session coverage was successful" in second.stderr, second
+    assert "Command python -m gate check failed with exit code 1" in second.stderr, second
+    assert "FAIL   coverage.line  line coverage" in second.stdout, second
+    assert "< 80.00%" in second.stdout, second
+    assert "src/shortlink/app.py: 0.00%" in second.stdout, second
+    assert "release blocked: 1 of 1 checks failed" in second.stdout, second
+    shards = sorted(p.name for p in (bad / "reports").glob("junit-unit-*.xml"))
+    assert [name.rsplit("-", 1)[1] for name in shards] == ["1of2.xml", "2of2.xml"], shards

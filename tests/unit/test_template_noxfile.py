@@ -1,0 +1,178 @@
+"""The generic noxfile's reading of a project: Pythons, test dependencies, coverage data."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import nox  # a test dependency (dependency group test)
+import pytest
+
+from gate.scaffold.project import declared_pythons
+from tests.conftest import ROOT, write_package
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each load registers the sessions anew, as a nox run would."""
+    monkeypatch.setattr(nox.registry, "_REGISTRY", {})
+
+
+def load_noxfile(folder: Path, pyproject: str, argv: list[str] | None = None,
+                 monkeypatch: pytest.MonkeyPatch | None = None,
+                 real_path: bool = False) -> ModuleType:
+    """The template noxfile as a module, next to `pyproject` in `folder`.
+
+    Unless `real_path`, PATH holds no interpreter, so no version is probed (a pyenv shim
+    takes a second to answer) and every declared version is kept.
+    """
+    (folder / "pyproject.toml").write_text(textwrap.dedent(pyproject))
+    (folder / "noxfile.py").write_bytes((ROOT / "templates" / "noxfile.py").read_bytes())
+    if monkeypatch is not None:
+        monkeypatch.setattr(sys, "argv", argv or ["nox"])
+        if not real_path:
+            monkeypatch.setenv("PATH", str(folder / "no-interpreters-here"))
+    spec = importlib.util.spec_from_file_location(f"noxfile_{folder.name}", folder / "noxfile.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    nox.registry._REGISTRY.clear()  # the fixture's own dict: a second load starts afresh
+    spec.loader.exec_module(module)
+    return module
+
+
+SRC_LAYOUT = {"src/my_pkg/__init__.py": "", "tests/test_x.py": ""}
+
+
+@pytest.mark.parametrize("table", [
+    {"requires-python": ">=3.10"},
+    {"requires-python": ">=3.10,<3.13"},
+    {"requires-python": "~=3.11"},
+    {"requires-python": ">=3.9", "classifiers": ["Programming Language :: Python :: 3.9",
+                                                 "Programming Language :: Python :: 3.13"]},
+    {"classifiers": ["Programming Language :: Python :: 3.12"]},
+    {"requires-python": ">=3.10,!=3.11.*"},
+    {"requires-python": "==3.11.4"},
+    {"requires-python": ">3.11.4,<=3.12.1"},
+])
+def test_the_noxfile_and_init_agree_on_python_versions(tmp_path, monkeypatch, table) -> None:
+    """init writes the CI matrix, the noxfile names the sessions: they must match."""
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\n', monkeypatch=monkeypatch)
+    assert tuple(noxfile.declared_pythons(table)) == declared_pythons(table, "pyproject.toml")
+
+
+def test_reads_the_project(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {**SRC_LAYOUT, ".venv/lib/junk/__init__.py": ""})
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "My.Pkg"
+        requires-python = ">=3.10"
+        [dependency-groups]
+        lint = ["flake8-bugbear"]
+        base = ["pytest>=8"]
+        tests = [{include-group = "base"}, "hypothesis"]
+    """, monkeypatch=monkeypatch, real_path=True)
+    assert noxfile.PACKAGES == ["my_pkg"]
+    assert noxfile.package_dirs(["my_pkg"]) == ["src/my_pkg"]
+    assert noxfile.group("tests") == ["pytest>=8", "hypothesis"]
+    assert noxfile.group("LINT") == ["flake8-bugbear"]
+    assert noxfile.group("none") == []
+    assert noxfile.install_args() == ["-e", ".", "pytest>=8", "hypothesis"]
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    # Declared and running here (when no declared version runs, all are kept).
+    assert running in noxfile.PYTHONS
+
+
+def test_an_extra_wins_over_a_group_of_a_later_name(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {"pkg/__init__.py": "", "tools/__init__.py": ""})
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "other-name"
+        requires-python = ">=3.10"
+        [project.optional-dependencies]
+        dev = ["pytest"]
+        [dependency-groups]
+        testing = ["pytest"]
+    """, monkeypatch=monkeypatch)
+    assert noxfile.install_args() == ["-e", ".", "pytest"]  # `testing` comes before `dev`
+    # No package named after the project: every top-level package is measured.
+    assert noxfile.PACKAGES == ["pkg", "tools"]
+
+
+def test_extra_named_test(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {"pkg/__init__.py": ""})
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "pkg"
+        requires-python = ">=3.10"
+        [project.optional-dependencies]
+        test = ["pytest"]
+    """, monkeypatch=monkeypatch)
+    assert noxfile.install_args() == ["-e", ".[test]"]
+    assert noxfile.package_dirs(["pkg"]) == ["pkg"]
+
+
+def test_missing_interpreters_are_left_out_unless_named(tmp_path, monkeypatch) -> None:
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / f"python{running}").symlink_to(sys.executable)
+    shim = bin_dir / "python3.8"  # like pyenv's: on PATH, but the version is not installed
+    shim.write_text("#!/bin/sh\necho 'pyenv: python3.8: command not found' >&2\nexit 127\n")
+    shim.chmod(0o755)
+    write_package(tmp_path, SRC_LAYOUT)
+    pyproject = f"""
+        [project]
+        name = "my-pkg"
+        classifiers = ["Programming Language :: Python :: 3.8",
+                       "Programming Language :: Python :: {running}"]
+    """
+
+    def pythons(*argv: str) -> list[str]:
+        monkeypatch.setenv("PATH", str(bin_dir))
+        noxfile = load_noxfile(tmp_path, pyproject, ["nox", *argv], monkeypatch, real_path=True)
+        return noxfile.PYTHONS
+
+    assert pythons() == [running]
+    assert pythons("-s", "unit") == [running]
+    assert pythons("-s", "unit-3.8") == ["3.8", running]
+    assert pythons("--python=3.8") == ["3.8", running]
+    monkeypatch.setenv("NOXPYTHON", "3.8")
+    assert pythons() == ["3.8", running]
+
+
+def test_what_counts_as_naming_a_version(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    named = noxfile.named_on_command_line
+    assert named(["nox", "-s", "unit-3.12"], {})
+    assert named(["nox", "-p", "3.12"], {})
+    assert named(["nox"], {"NOXFORCEPYTHON": "3.13"})
+    assert not named(["nox", "-s", "unit", "--", "-k", "v13.2.1"], {})
+    assert not named(["nox", "-s", "lint"], {})
+    # With no interpreter on PATH at all, every declared version stays (nox reports them).
+    assert noxfile.PYTHONS == ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+
+
+def test_missing_coverage_data(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "my-pkg"
+        classifiers = ["Programming Language :: Python :: 3.11",
+                       "Programming Language :: Python :: 3.12"]
+    """, monkeypatch=monkeypatch)
+    missing = noxfile.missing_data
+    complete = [".coverage.unit-py3.11-1of2", ".coverage.unit-py3.11-2of2.host.12.34",
+                ".coverage.unit-py3.12", ".coverage.integration-py3.12"]
+    assert missing(complete, strict=True) == []
+    assert missing(complete[1:], strict=False) == ["unit tests on Python 3.11, shard 1 of 2"]
+    assert missing([".coverage.unit-py3.12"], strict=False) == []
+    assert missing([".coverage.unit-py3.12"], strict=True) == [
+        "unit tests on Python 3.11", "integration tests"]
+    assert missing([".coverage.unit-py3.12-3of3", ".coverage.unit-py3.11"], strict=False) == [
+        "unit tests on Python 3.12, shard 1 of 3", "unit tests on Python 3.12, shard 2 of 3"]
