@@ -27,9 +27,9 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from gate.coverage.model import BranchTable, CoverageData, FileCoverage
 from gate.errors import InputError, UnsafeInputError
 
-#: pyexpat hands expat at most 1 MiB per call whatever it is given, so reading
-#: more at once gains nothing.
-CHUNK = 1 << 20
+#: What is read and fed at once: expat's buffer grows to hold it, and pyexpat
+#: hands expat at most 1 MiB per call anyway.
+CHUNK = 1 << 18
 #: Expat before 2.6 rescans an unfinished token from its start on every call: a
 #: single token (a huge attribute or comment) would make parsing quadratic. No
 #: coverage report has a token near this size, so a longer one is refused.
@@ -64,21 +64,30 @@ def _forbid_external(context: str, base: str | None, sysid: str | None, pubid: s
 class _File:
     """One file's lines as two bitmaps (Python ints) and its branch lines as flat arrays."""
 
-    __slots__ = ("measured", "covered", "lines", "bcovered", "btotal")
+    __slots__ = ("measured", "covered", "lines", "bcovered", "btotal", "limit")
 
     def __init__(self) -> None:
         self.measured = self.covered = 0
         self.lines: array[int] = array("I")
-        self.bcovered: array[int] | list[int] = array("I")
-        self.btotal: array[int] | list[int] = array("I")
+        # Branch counts are mostly 0, 1 and 2: a byte each, widened when one is larger.
+        self.bcovered: array[int] | list[int] = array("B")
+        self.btotal: array[int] | list[int] = array("B")
+        self.limit: int | None = 0xFF
 
     def add_branch(self, line: int, covered: int, total: int) -> None:
         """Record a branch line (duplicates are resolved when the file is built)."""
-        if total > _U32 and isinstance(self.btotal, array):
-            self.bcovered, self.btotal = list(self.bcovered), list(self.btotal)
+        if self.limit is not None and total > self.limit:
+            self._widen(total)
         self.lines.append(line)
         self.bcovered.append(covered)
         self.btotal.append(total)
+
+    def _widen(self, total: int) -> None:
+        if total <= _U32:
+            self.bcovered, self.btotal, self.limit = (
+                array("I", self.bcovered), array("I", self.btotal), _U32)
+        else:  # counts beyond 32 bits stay exact in lists
+            self.bcovered, self.btotal, self.limit = list(self.bcovered), list(self.btotal), None
 
     def add_lines(self, state: bytearray) -> None:
         """OR a class's line states (one byte per line number) into the bitmaps."""
@@ -86,12 +95,9 @@ class _File:
         self.covered |= _pack(state, _COVERED)
 
     def build(self, name: str) -> FileCoverage:
-        """The finished, immutable file; this accumulator is emptied on the way."""
-        file = FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
+        """The finished, immutable file."""
+        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
                             BranchTable.build(self.lines, self.bcovered, self.btotal))
-        self.measured = self.covered = 0
-        self.lines, self.bcovered, self.btotal = array("I"), array("I"), array("I")
-        return file
 
 
 def _pack(state: bytearray, table: bytes) -> int:
@@ -242,8 +248,8 @@ class _Reader:
     def result(self) -> CoverageData:
         """The data read, as immutable per-file coverage."""
         has_branches = any(file.lines for file in self.files.values())
-        # Built one at a time, each accumulator emptied: the data is never held twice.
-        files = {name: file.build(name) for name, file in self.files.items()}
+        # Each accumulator is dropped as its file is built: the data is never held twice.
+        files = {name: self.files.pop(name).build(name) for name in list(self.files)}
         return CoverageData(files, tuple(self.sources), has_branches)
 
 

@@ -361,3 +361,9 @@ def test_branch_table_is_a_compact_mapping() -> None:
     huge = BranchTable.build([1, 2], [2**70, 1], [2**71, 2])
     assert huge.ratio == Ratio(2**70 + 1, 2**71 + 2)
     assert "BranchTable" in repr(table)
+
+
+def test_branch_counts_widen_from_bytes_to_words(tmp_path: Path) -> None:
+    data, _ = _read(tmp_path, report_text({"a.py": [(1, 1, "1/2"), (2, 1, "300/70000"),
+                                                    (3, 1, "2/2")]}))
+    assert data.files["a.py"].branches == {1: Ratio(1, 2), 2: Ratio(300, 70000), 3: Ratio(2, 2)}
