@@ -115,10 +115,12 @@ class _Reader:
     """Builds per-file bitmaps from expat events.
 
     The start-element handler is the hot path (it runs for every <line>): it
-    takes attributes as a list (cheaper than a dict), handles coverage.py's
-    plain `number, hits` layout without building a dict, and sets one byte per
-    line in a buffer for the current class, packed into bitmaps (in C) when the
-    class ends.
+    takes attributes as a list (cheaper than a dict), reads coverage.py's
+    layouts by position without building a dict, and sets one byte per line in
+    a buffer for the current class, packed into bitmaps (in C) when the class
+    ends. pyexpat's call of an empty handler already costs about twice expat's
+    own parse; batching lines to convert them with map() in C measured no
+    faster, so the handler stays simple.
     """
 
     def __init__(self) -> None:
