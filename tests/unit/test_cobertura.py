@@ -367,3 +367,13 @@ def test_branch_counts_widen_from_bytes_to_words(tmp_path: Path) -> None:
     data, _ = _read(tmp_path, report_text({"a.py": [(1, 1, "1/2"), (2, 1, "300/70000"),
                                                     (3, 1, "2/2")]}))
     assert data.files["a.py"].branches == {1: Ratio(1, 2), 2: Ratio(300, 70000), 3: Ratio(2, 2)}
+
+
+def test_condition_coverage_in_unusual_spellings(tmp_path: Path) -> None:
+    data, _ = _read(tmp_path, _lines(
+        '<line number="1" hits="1" branch="true" condition-coverage="50 % ( 1/2 )"/>',
+        '<line number="2" hits="1" branch="true" condition-coverage="(2/4)"/>'))
+    assert data.branches == Ratio(3, 6)
+    message = _error(tmp_path, _lines(
+        '<line number="1" hits="1" branch="true" condition-coverage="(3/2)"/>'))
+    assert "bad condition-coverage '(3/2)'" in message
