@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `gate` and its subcommands."""
     parser = _Parser(
         prog=PROG,
+        allow_abbrev=False,  # other families add flags: a prefix that works today may not
         description="Releasegate: decide whether a release may ship.",
         epilog="exit codes:\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the configured checks; exit 0 only when the release may go ahead.",
         epilog="exit codes:\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
     check.add_argument(
         "--config", type=Path, metavar="PATH",
@@ -74,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the gate; returns the exit code (see `gate.exitcodes.ExitCode`)."""
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version have printed what was asked
+            return exc.code if isinstance(exc.code, int) else ExitCode.ALLOWED
         if args.command == "check":
             return check(args)
         if args.command == "init":

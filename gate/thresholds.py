@@ -30,23 +30,30 @@ def parse_threshold(raw: object, where: str) -> Fraction:
         raise UsageError(f"{where}: {text!r} is not a finite number", SPELLINGS)
     value = Fraction(number) / (100 if percent else 1)
     if not percent and value > 1:
-        raise UsageError(
-            f"{where}: {text} is above 1",
-            f"write {text}% for a percentage, or {number / 100} for a fraction",
-        )
+        # 80 is surely 80%; 150 cannot be meant as either spelling.
+        hint = (f"write {text}% for a percentage, or {number / 100} for a fraction"
+                if value <= 100 else SPELLINGS)
+        raise UsageError(f"{where}: {text} is above 1", hint)
     if not 0 <= value <= 1:
         raise UsageError(f"{where}: {text} is outside 0%..100%", SPELLINGS)
     return value
 
 
 def percent_places(threshold: Fraction | None) -> int:
-    """Decimal places needed to show `threshold` as a percentage exactly (at least 2)."""
+    """Decimal places needed to show `threshold` as a percentage exactly (at least 2).
+
+    Every decimal threshold has an exact percentage form, however many places
+    it needs; a fraction that has none (1/3, only through the API) gets 12.
+    """
     if threshold is None:
         return 2
-    places, scaled = 0, threshold * 100
-    while scaled.denominator != 1 and places < 12:
-        places, scaled = places + 1, scaled * 10
-    return max(2, places)
+    denominator = (threshold * 100).denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    return max(2, twos, fives) if denominator == 1 else 12
 
 
 def floor_percent(value: Fraction, places: int = 2) -> str:

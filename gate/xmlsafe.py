@@ -3,8 +3,9 @@
 Safety follows defusedxml: the same handlers refuse entity declarations and
 external references, raising defusedxml's own exceptions. A DOCTYPE naming an
 external DTD is accepted and never fetched: expat reads no external entity
-unless asked to. Input is fed to expat in 1 MB chunks, so memory follows what
-a reader keeps, never the size of the file.
+unless asked to. Input is fed to expat in pieces, so memory follows what a
+reader keeps, never the size of the file, and a token longer than MAX_TOKEN is
+refused rather than rescanned quadratically.
 
 A reader creates a parser with `parser()`, installs its own handlers and hands
 `read()` a function that feeds the open file with `feed()`. `read()` turns
@@ -25,7 +26,20 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 
 from gate.errors import InputError, UnsafeInputError
 
-CHUNK = 1 << 20
+#: What is read and fed at once: expat's buffer grows to hold it, and pyexpat
+#: hands expat at most 1 MiB per call anyway.
+CHUNK = 1 << 18
+#: Expat before 2.6 rescans an unfinished token from its start on every call, so
+#: a single huge token (an attribute, a comment) would make parsing quadratic.
+#: No report has a token near this size: a longer one is refused.
+MAX_TOKEN = 8 << 20
+
+
+class TokenTooLong(Exception):
+    """A single XML token is longer than MAX_TOKEN bytes."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}: an XML token longer than {MAX_TOKEN >> 20} MiB")
 
 
 def _forbid_entity(name: str, *_: Any) -> NoReturn:
@@ -52,18 +66,19 @@ def parser() -> Any:
     return new
 
 
-def feed(parser: Any, handle: IO[bytes], chunk: int | None = None) -> None:
-    """Feed all of `handle` to `parser` in chunks (CHUNK bytes by default), then finish."""
-    chunk = chunk or CHUNK
+def feed(parser: Any, handle: IO[bytes]) -> None:
+    """Feed all of `handle` to `parser` in CHUNK-byte pieces, then finish.
+
+    Raises TokenTooLong when expat has been stuck in one token for MAX_TOKEN bytes.
+    """
     read, parse = handle.read, parser.Parse
-    size, fed = chunk, 0
-    while data := read(size):
+    fed = 0
+    while data := read(CHUNK):
         parse(data, False)
         fed += len(data)
-        # Expat 2.5 rescans an unfinished token from its start on every feed:
-        # when one token (a huge attribute, say) spans many chunks, grow the
-        # chunk so that the rescans add up to a linear cost.
-        size = chunk if fed - parser.CurrentByteIndex < size else size * 2
+        start = parser.CurrentByteIndex  # where the unfinished token begins
+        if start >= 0 and fed - start > MAX_TOKEN:
+            raise TokenTooLong(parser.CurrentLineNumber)
     parse(b"", True)
 
 
@@ -84,6 +99,10 @@ def read(path: Path, what: str, hint: str, directory_hint: str,
         raise InputError(
             f"{what} is not well-formed XML: {path}: line {exc.lineno}: {problem(exc)}", hint
         ) from None
+    except TokenTooLong as exc:
+        raise InputError(f"{what} is not usable: {path}: {exc}", hint) from None
+    except (LookupError, UnicodeError) as exc:  # an encoding expat hands to Python's codecs
+        raise InputError(f"{what} is not well-formed XML: {path}: {exc}", hint) from None
     except OSError as exc:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 

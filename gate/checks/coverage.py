@@ -138,6 +138,9 @@ def run(settings: CoverageSettings) -> list[CheckResult]:
             f"no file in {names} matches --include/--exclude",
             f"the report names files like {next(iter(everything.files))!r}",
         )
+    if data.lines.total == 0:
+        raise InputError(f"the files of {names} that --include/--exclude keep measure no lines",
+                         "widen --include or narrow --exclude")
     files_data = [_file_row(f.name, f.lines, f.branch_ratio) for f in data.files.values()]
     results = []
     if settings.min_lines is not None:
@@ -149,6 +152,9 @@ def run(settings: CoverageSettings) -> list[CheckResult]:
                 f"no branch data in {names}: run coverage with --branch",
                 "or set branch = true under [tool.coverage.run]",
             )
+        if data.branches.total == 0:
+            raise InputError(f"no branch data in the files of {names} that --include/--exclude"
+                             " keep", "widen --include or narrow --exclude")
         results.append(_total("coverage.branch", "branch coverage", data.branches,
                               settings.min_branches, data, {}))
     if settings.min_file is not None:

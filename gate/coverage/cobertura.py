@@ -6,87 +6,201 @@ reader drives expat directly with one start-element handler and keeps only
 per-file bitmaps, so memory follows the number of measured lines (a quarter of
 a byte each), not the size of the file.
 
-Safety is gate.xmlsafe's (defusedxml's handlers and exceptions): a DOCTYPE
-naming an external DTD (gcovr, nyc, c8 and Java's Cobertura all write one) is
-accepted and never fetched; entity declarations and external references are
-refused.
+Safety follows defusedxml: the same handlers refuse entity declarations and
+external references, raising defusedxml's own exceptions. A DOCTYPE naming an
+external DTD (gcovr, nyc, c8 and Java's Cobertura all write one) is accepted
+and never fetched: expat reads no external entity unless asked to.
 """
 
 from __future__ import annotations
 
+import re
+from array import array
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from gate import xmlsafe
-from gate.coverage.model import CoverageData, FileCoverage
+from gate.coverage.model import BranchTable, CoverageData, FileCoverage
 from gate.errors import InputError
-from gate.model import Ratio
 
-BIT = tuple(1 << i for i in range(8))
+#: No source file has ten million lines; a larger number is a broken report.
+MAX_LINE = 10_000_000
+#: The line buffers may take this much memory, plus one byte per byte of report
+#: read: a crafted report of huge line numbers cannot make memory or time explode.
+SLACK = 64 << 20
 HINT_XML = "produce it with `coverage xml` (or pytest --cov-report=xml)"
+
+# A line's state while its class is read: bit 0 measured, bit 1 covered.
+_MEASURED = bytes.maketrans(b"\0\1\3", b"011")
+_COVERED = bytes.maketrans(b"\0\1\3", b"001")
+_U32 = 0xFFFFFFFF
+#: condition-coverage as every producer writes it: "50% (1/2)", "66.66% (2/3)".
+_CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
 
 
 class _Bad(Exception):
     """A malformed value inside the report; turned into an InputError with the line."""
 
 
-class _Reader:
-    """Builds per-file bitmaps from expat events."""
+class _File:
+    """One file's lines as two bitmaps (Python ints) and its branch lines as flat arrays."""
+
+    __slots__ = ("measured", "covered", "lines", "bcovered", "btotal", "limit")
 
     def __init__(self) -> None:
-        self.files: dict[str, tuple[bytearray, bytearray, dict[int, Ratio]]] = {}
+        self.measured = self.covered = 0
+        self.lines: array[int] = array("I")
+        # Branch counts are mostly 0, 1 and 2: a byte each, widened when one is larger.
+        self.bcovered: array[int] | list[int] = array("B")
+        self.btotal: array[int] | list[int] = array("B")
+        self.limit: int | None = 0xFF
+
+    def add_branch(self, line: int, covered: int, total: int) -> None:
+        """Record a branch line (duplicates are resolved when the file is built)."""
+        if self.limit is not None and total > self.limit:
+            self._widen(total)
+        self.lines.append(line)
+        self.bcovered.append(covered)
+        self.btotal.append(total)
+
+    def _widen(self, total: int) -> None:
+        if total <= _U32:
+            self.bcovered, self.btotal, self.limit = (
+                array("I", self.bcovered), array("I", self.btotal), _U32)
+        else:  # counts beyond 32 bits stay exact in lists
+            self.bcovered, self.btotal, self.limit = list(self.bcovered), list(self.btotal), None
+
+    def add_lines(self, state: bytearray) -> None:
+        """OR a class's line states (one byte per line number) into the bitmaps."""
+        self.measured |= _pack(state, _MEASURED)
+        self.covered |= _pack(state, _COVERED)
+
+    def build(self, name: str) -> FileCoverage:
+        """The finished, immutable file."""
+        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
+                            BranchTable.build(self.lines, self.bcovered, self.btotal))
+
+
+def _pack(state: bytearray, table: bytes) -> int:
+    """Bit n set where byte n of `state` maps to "1" through `table` (all in C)."""
+    digits = state.translate(table)
+    digits.reverse()
+    return int(digits, 2) if digits else 0
+
+
+def _to_bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+class _Reader:
+    """Builds per-file bitmaps from expat events.
+
+    The start-element handler is the hot path (it runs for every <line>): it
+    takes attributes as a list (cheaper than a dict), reads coverage.py's
+    layouts by position without building a dict, and sets one byte per line in
+    a buffer for the current class, packed into bitmaps (in C) when the class
+    ends. pyexpat's call of an empty handler already costs about twice expat's
+    own parse; batching lines to convert them with map() in C measured no
+    faster, so the handler stays simple.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, _File] = {}
         self.sources: list[str] = []
         self.root: dict[str, str] | None = None
-        self.has_branches = False
+        self.allocated = 0
+        self.parser: Any = None
 
     def parse(self, handle: IO[bytes]) -> None:
+        """Feed the whole of `handle` to expat."""
         parser = xmlsafe.parser()
-        self._install(parser)
+        parser.ordered_attributes = True
         self.parser = parser
+        finish = self._install(parser)
         xmlsafe.feed(parser, handle)
+        finish()
 
-    def _install(self, parser: Any) -> None:
-        files = self.files
-        measured = covered = bytearray()
-        branches: dict[int, Ratio] = {}
+    def _grow(self, state: bytearray, number: int) -> None:
+        if number > MAX_LINE:
+            raise _Bad(f"line number {number} is out of range (more than {MAX_LINE:,})")
+        extra = number + 1 - len(state) + (len(state) >> 1)
+        self.allocated += extra
+        if self.allocated > SLACK + max(self.parser.CurrentByteIndex, 0):
+            raise _Bad("line numbers out of all proportion to the size of the report")
+        state.extend(bytes(extra))
 
-        def on_root(tag: str, attrs: dict[str, str]) -> None:
+    def _install(self, parser: Any) -> Any:
+        """Set the handlers; returns the function that ends the last class."""
+        files, grow = self.files, self._grow
+        # A <line> counts when it is in a class's own <lines>. The <lines> of a
+        # <method> repeat some of them (Java, gcovr) or add a declaration line
+        # the producer itself does not count (istanbul): they go to `discard`.
+        state = discard = bytearray()
+        kept = bytearray()  # the current class's lines: one state byte per line number
+        current: _File | None = None
+        add_branch = _ignore
+        in_method = False
+
+        def close() -> None:
+            if current is not None and kept:
+                current.add_lines(kept)
+
+        def on_root(tag: str, attrs: list[str]) -> None:
             if tag != "coverage":
                 raise _Bad(f"expected a <coverage> root element, found <{tag}>")
-            self.root = attrs
+            self.root = dict(zip(attrs[::2], attrs[1::2]))
             parser.StartElementHandler = on_start
 
-        def on_start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal measured, covered, branches
+        def on_start(tag: str, attrs: list[str]) -> None:
+            nonlocal state, kept, current, add_branch, in_method
             if tag == "line":
-                number = int(attrs["number"])
-                index = number >> 3
-                if index >= len(measured) or index < 0:  # negative: would index from the end
-                    if number < 0:
-                        raise _Bad(f"negative line number {number}")
-                    grow = index + 1 - len(measured) + (len(measured) >> 1)
-                    measured.extend(bytes(grow))
-                    covered.extend(bytes(grow))
-                bit = BIT[number & 7]
-                measured[index] |= bit
-                hits = attrs["hits"]
-                if hits != "0" and (hits.isdigit() or int(hits) > 0):
-                    covered[index] |= bit
-                if attrs.get("branch") == "true":
-                    ratio = _condition(attrs.get("condition-coverage", ""))
-                    if ratio is not None:
-                        self.has_branches = True
-                        seen = branches.get(number)
-                        branches[number] = ratio if seen is None else Ratio(
-                            max(seen.covered, ratio.covered), max(seen.total, ratio.total)
-                        )
+                # Every producer writes number and hits first; coverage.py's plain
+                # lines have nothing else, and its branch lines go on with branch and
+                # condition-coverage: read those by position, anything else by name.
+                size = len(attrs)
+                if size == 4 and attrs[0] == "number" and attrs[2] == "hits":
+                    number, hits, condition = int(attrs[1]), attrs[3], None
+                elif size >= 8 and attrs[6] == "condition-coverage" and attrs[4] == "branch" \
+                        and attrs[5] == "true" and attrs[0] == "number" and attrs[2] == "hits":
+                    number, hits, condition = int(attrs[1]), attrs[3], attrs[7]
+                else:
+                    number, hits, condition = _line(attrs)
+                if number < 0:
+                    raise _Bad(f"negative line number {number}")
+                flag = 1 if hits == "0" else 3 if hits == "1" else _hits(hits)
+                try:
+                    state[number] |= flag
+                except IndexError:
+                    grow(state, number)
+                    state[number] |= flag
+                if condition is not None and condition.strip():
+                    found = _CONDITION(condition)
+                    if found is None:
+                        add_branch(number, *_condition(condition))
+                    else:
+                        covered, total = int(found[1]), int(found[2])
+                        if covered > total:
+                            _bad(f"bad condition-coverage {condition[:40]!r}")
+                        add_branch(number, covered, total)
+            elif tag == "lines":
+                if in_method or current is None:
+                    state, add_branch = discard, _ignore
+                else:
+                    state, add_branch = kept, current.add_branch
+                in_method = False
+            elif tag == "method":
+                in_method = True
             elif tag == "class":
-                name = attrs.get("filename") or attrs.get("name")
+                named = dict(zip(attrs[::2], attrs[1::2]))
+                name = named.get("filename") or named.get("name")
                 if not name:
                     raise _Bad("<class> without a filename")
-                if name not in files:
-                    files[name] = (bytearray(), bytearray(), {})
-                measured, covered, branches = files[name]
+                close()
+                current = files.get(name)
+                if current is None:
+                    current = files[name] = _File()
+                kept = bytearray()
+                state, add_branch, in_method = discard, _ignore, False
             elif tag == "source":
                 text: list[str] = []
                 parser.CharacterDataHandler = text.append
@@ -100,28 +214,52 @@ class _Reader:
                 parser.EndElementHandler = on_end
 
         parser.StartElementHandler = on_root
+        return close
 
     def result(self) -> CoverageData:
-        files = {
-            name: FileCoverage(name, bytes(m).rstrip(b"\0"), bytes(c).rstrip(b"\0"), dict(b))
-            for name, (m, c, b) in self.files.items()
-        }
-        return CoverageData(files, tuple(self.sources), self.has_branches)
+        """The data read, as immutable per-file coverage."""
+        has_branches = any(file.lines for file in self.files.values())
+        # Each accumulator is dropped as its file is built: the data is never held twice.
+        files = {name: self.files.pop(name).build(name) for name in list(self.files)}
+        return CoverageData(files, tuple(self.sources), has_branches)
 
 
-def _condition(text: str) -> Ratio | None:
-    """`50% (1/2)` -> Ratio(1, 2); istanbul and gcovr write the same shape."""
+def _ignore(line: int, covered: int, total: int) -> None:
+    """Where the branches of lines that do not count go."""
+
+
+def _line(attrs: list[str]) -> tuple[int, str, str | None]:
+    """A <line>'s number, hits and condition-coverage, whatever the attribute order."""
+    named = dict(zip(attrs[::2], attrs[1::2]))
+    try:
+        number, hits = named["number"], named["hits"]
+    except KeyError as exc:
+        raise _Bad(f"<line> without a {exc.args[0]!r} attribute") from None
+    condition = named.get("condition-coverage") if named.get("branch") == "true" else None
+    return int(number), hits, condition
+
+
+def _hits(text: str) -> int:
+    """The state flag for a hit count other than "0" and "1"."""
+    hits = int(text)
+    if hits < 0:
+        raise _Bad(f"negative hit count {text!r}")
+    return 3 if hits else 1
+
+
+def _condition(text: str) -> tuple[int, int]:
+    """`50% (1/2)` -> (1, 2); istanbul, gcovr and Java's Cobertura write the same shape."""
     start, end = text.find("("), text.find(")")
-    if start < 0 or end < start:
-        return None if not text.strip() else _raise(f"bad condition-coverage {text[:40]!r}")
-    covered, _, total = text[start + 1:end].partition("/")
-    ratio = Ratio(int(covered), int(total))
-    if not 0 <= ratio.covered <= ratio.total:
-        raise _Bad(f"bad condition-coverage {text[:40]!r}")
-    return ratio
+    covered, slash, total = text[start + 1:end].partition("/")
+    if start < 0 or end < start or not slash:
+        _bad(f"bad condition-coverage {text[:40]!r}")
+    counts = int(covered), int(total)
+    if not 0 <= counts[0] <= counts[1]:
+        _bad(f"bad condition-coverage {text[:40]!r}")
+    return counts
 
 
-def _raise(message: str) -> NoReturn:
+def _bad(message: str) -> NoReturn:
     raise _Bad(message)
 
 
@@ -134,11 +272,9 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
     reader = _Reader()
     try:
         xmlsafe.read(path, "coverage report", HINT_XML, "pass the coverage.xml file", reader.parse)
-    except (_Bad, KeyError, ValueError) as exc:
-        line = reader.parser.CurrentLineNumber if hasattr(reader, "parser") else 0
-        what = f"missing attribute {exc}" if isinstance(exc, KeyError) else str(exc)
-        if isinstance(exc, ValueError) and not isinstance(exc, _Bad):
-            what = f"non-numeric count ({exc})"
+    except (_Bad, ValueError) as exc:
+        line = reader.parser.CurrentLineNumber if reader.parser is not None else 0
+        what = str(exc) if isinstance(exc, _Bad) else f"non-numeric count ({exc})"
         raise InputError(f"not a valid Cobertura report: {path}: line {line}: {what}") from None
     if reader.root is None:
         raise InputError(f"coverage report has no root element: {path}", HINT_XML)
@@ -149,8 +285,11 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
 def _root_warnings(path: Path, root: dict[str, str], data: CoverageData) -> list[str]:
     """Say so when the root's own counts disagree with the lines it lists."""
     warnings = []
-    lines = data.lines
-    for attr, counted in (("lines-valid", lines.total), ("lines-covered", lines.covered)):
+    lines, branches = data.lines, data.branches
+    counts = [("lines-valid", lines.total), ("lines-covered", lines.covered)]
+    if data.has_branches:
+        counts += [("branches-valid", branches.total), ("branches-covered", branches.covered)]
+    for attr, counted in counts:
         declared = root.get(attr)
         if declared is not None and declared.isdigit() and int(declared) != counted:
             warnings.append(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import operator
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from gate.model import Ratio
@@ -22,7 +26,73 @@ def _popcount(bitmap: bytes) -> int:
     return int.from_bytes(bitmap, "little").bit_count()
 
 
-@dataclass(frozen=True)
+class BranchTable(Mapping[int, Ratio]):
+    """Branch counts by line in three flat sequences sorted by line, not a dict of objects.
+
+    A 500 MB report holds over a million branch lines: as `Ratio` objects in a
+    dict they would take hundreds of megabytes; here they take about 12 bytes
+    each. Counts that do not fit an array are kept in lists (they stay exact).
+    """
+
+    __slots__ = ("_lines", "_covered", "_total")
+
+    def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
+        self._lines = lines
+        self._covered = covered
+        self._total = total
+
+    @classmethod
+    def build(cls, lines: Sequence[int], covered: Sequence[int],
+              total: Sequence[int]) -> BranchTable:
+        """From parallel sequences in any order; a line given twice keeps the larger counts."""
+        if all(map(operator.lt, lines, islice(lines, 1, None))):
+            return cls(_compact(lines), _compact(covered), _compact(total))
+        merged: dict[int, tuple[int, int]] = {}
+        for line, cov, tot in zip(lines, covered, total):
+            seen = merged.get(line)
+            merged[line] = (cov, tot) if seen is None else (max(seen[0], cov), max(seen[1], tot))
+        order = sorted(merged)
+        return cls(_compact(order), _compact([merged[n][0] for n in order]),
+                   _compact([merged[n][1] for n in order]))
+
+    @property
+    def ratio(self) -> Ratio:
+        """Covered over measured branches, summed over the lines."""
+        return Ratio(sum(self._covered), sum(self._total))
+
+    def __getitem__(self, line: int) -> Ratio:
+        index = bisect_left(self._lines, line)
+        if index == len(self._lines) or self._lines[index] != line:
+            raise KeyError(line)
+        return Ratio(self._covered[index], self._total[index])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __repr__(self) -> str:
+        return f"BranchTable({dict(self.items())!r})"
+
+
+def _compact(values: Sequence[int]) -> Sequence[int]:
+    """`values` as an unsigned array of the smallest fitting width, else as a list.
+
+    Branch counts are mostly 0, 1 and 2: a byte each. An empty table shares one tuple.
+    """
+    if not values:
+        return ()
+    top = max(values)
+    for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
+        if top <= limit and min(values) >= 0:
+            if isinstance(values, array) and values.typecode == code:
+                return values
+            return array(code, values)
+    return list(values)
+
+
+@dataclass(frozen=True, slots=True)
 class FileCoverage:
     """One source file's measured and covered lines, and its branch counts by line.
 
@@ -42,6 +112,8 @@ class FileCoverage:
     @property
     def branch_ratio(self) -> Ratio:
         """Covered over measured branches, summed over branch lines."""
+        if isinstance(self.branches, BranchTable):
+            return self.branches.ratio
         total = Ratio(0, 0)
         for ratio in self.branches.values():
             total = total + ratio
@@ -68,19 +140,16 @@ class FileCoverage:
         return 0 <= index < len(self.covered) and bool(self.covered[index] >> (line & 7) & 1)
 
     def merge(self, other: FileCoverage) -> FileCoverage:
-        """Both reports' lines: measured if either measures it, covered if either ran it."""
-        branches = dict(self.branches)
-        for line, ratio in other.branches.items():
-            mine = branches.get(line)
-            branches[line] = ratio if mine is None else Ratio(
-                max(mine.covered, ratio.covered), max(mine.total, ratio.total)
-            )
-        return FileCoverage(
-            self.name,
-            _or(self.measured, other.measured),
-            _or(self.covered, other.covered),
-            branches,
-        )
+        """Both reports' lines: measured if either measures it, covered if either ran it.
+
+        A branch line in both keeps the larger counts: Cobertura does not say
+        which branches ran, so the union of two partial runs is not knowable.
+        """
+        pairs = [*self.branches.items(), *other.branches.items()]
+        branches = BranchTable.build([line for line, _ in pairs], [r.covered for _, r in pairs],
+                                     [r.total for _, r in pairs])
+        return FileCoverage(self.name, _or(self.measured, other.measured),
+                            _or(self.covered, other.covered), branches)
 
 
 def _or(a: bytes, b: bytes) -> bytes:

@@ -7,7 +7,7 @@ or <skipped> child. Attempts a rerun plugin reports inside a testcase
 attempts; <property name="marker" value="..."/> gives a test its markers.
 
 Like the Cobertura reader it drives expat directly (gate.xmlsafe: defusedxml's
-handlers, 1 MB chunks) and keeps one small case per test, never the stack
+handlers, streamed in pieces) and keeps one small case per test, never the stack
 traces or captured output, so memory follows the number of tests, not the
 size of the file.
 """

@@ -3,13 +3,12 @@
 The CLI writes these where Actions reads them; building them stays pure.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: it would clash with annotations() below.
 from typing import Mapping, TextIO
 
 from gate.errors import UsageError
 from gate.model import Report, Status
-from gate.thresholds import floor_percent
+from gate.thresholds import show
 
 MAX_ANNOTATIONS = 50  # Actions shows at most 10 per step and 50 per job
 
@@ -52,7 +51,7 @@ def outputs(report: Report) -> str:
             "coverage.diff": "diff-coverage"}
     for check in report.checks:
         if check.id in keys and check.measured is not None:
-            values[keys[check.id]] = floor_percent(check.measured.value).rstrip("%")
+            values[keys[check.id]] = show(check.measured.value, check.threshold).rstrip("%")
     failed = [c.id for c in report.checks if c.status is Status.FAIL or c.status is Status.ERROR]
     values["failed-checks"] = ",".join(failed)
     return "".join(f"{k}={v}\n" for k, v in values.items())
