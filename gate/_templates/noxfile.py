@@ -8,6 +8,8 @@ settings below are the knobs.
     nox -s unit -- -k parser     # what follows `--` goes to the session's tool (pytest here)
     nox -s unit-3.12             # one Python version (one named here is never left out)
     UNIT_SHARD=2/4 nox -s unit   # the second quarter of the unit tests (CI's shards)
+    nox -s gate -- --diff-against origin/main --min-diff-coverage 80%
+                                 # also gate on the lines changed since main (CI: pull requests)
 
 Python versions come from the classifiers (else requires-python); those with no
 interpreter on this machine are left out unless a version is named on the command line.
@@ -48,8 +50,13 @@ TEST_DEPENDENCIES = ("test", "tests", "testing", "dev")
 TEST_TOOLS = ("pytest", "pytest-xdist", "pytest-cov")
 #: What the `gate` session installs: pin a version, or point at a checkout or a wheel.
 GATE_REQUIREMENT = os.environ.get("GATE_REQUIREMENT", "releasegate")
-#: Where JUnit XML reports go (coverage data stays next to this file, as coverage does).
+#: Where the test sessions write their JUnit XML, one file per session, Python and shard
+#: (coverage data stays next to this file, as coverage does); CI uploads both together.
 REPORTS = "reports"
+#: The JUnit files the `gate` session passes to the gate (`--junit-file`, which wins over
+#: `files` in the gate's settings): patterns, expanded by the gate. The JUNIT_FILES
+#: environment variable replaces them (space-separated); set empty, the settings decide.
+JUNIT_FILES = f"{REPORTS}/junit-*.xml"
 
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -245,17 +252,48 @@ def marker_known(session: nox.Session) -> bool:
 _ASKED: dict[str, bool] = {}
 
 
+def fresh_outputs(tag: str) -> tuple[Path, Path]:
+    """A test run's coverage data file and JUnit file, an earlier run's removed first.
+
+    A JUnit file left from an earlier run would be read by the gate as a run of today's.
+    """
+    data, junit = HERE / f".coverage.{tag}", HERE / REPORTS / f"junit-{tag}.xml"
+    for old in (data, *HERE.glob(f"{data.name}.*"), junit):  # .* with coverage's parallel
+        old.unlink(missing_ok=True)
+    return data, junit
+
+
+def stale_shardings(base: str, total: int) -> list[Path]:
+    """Unit outputs of Python `base` from a run split another way (or not at all).
+
+    Another sharding's data would not add up with this run's, and its JUnit files would
+    count the same tests twice; this sharding's other shards stay, to be combined.
+    """
+    found = [*HERE.glob(f".coverage.{base}*"), *(HERE / REPORTS).glob(f"junit-{base}*.xml")]
+    name = re.compile(rf"(?:\.coverage\.|junit-){re.escape(base)}(?:-\d+of(\d+))?(?:\..*)?")
+    stale = []
+    for path in found:
+        other = name.fullmatch(path.name)
+        if other and int(other.group(1) or 0) != total:
+            stale.append(path)
+    return sorted(stale)
+
+
 def run_pytest(session: nox.Session, kind: str, tag: str, *args: str,
                allow_empty: bool = False) -> None:
-    """Run pytest under pytest-cov (which combines the xdist workers' data) into .coverage.TAG."""
+    """Run pytest: coverage into .coverage.TAG, results into reports/junit-TAG.xml.
+
+    pytest-cov combines the xdist workers' data. The JUnit suite is named TAG, which tells
+    the gate that the same test run on two Pythons (or shards, or sessions) is two tests,
+    not a rerun of one.
+    """
     workers = "0" if kind in SERIAL_SESSIONS else WORKERS
-    data = HERE / f".coverage.{tag}"
-    for old in (data, *HERE.glob(f"{data.name}.*")):  # with coverage's parallel = true
-        old.unlink(missing_ok=True)
-    Path(HERE, REPORTS).mkdir(exist_ok=True)
+    data, junit = fresh_outputs(tag)
+    junit.parent.mkdir(exist_ok=True)
     session.run(
         "pytest", "-n", workers, *(f"--cov={name}" for name in PACKAGES), "--cov-branch",
-        "--cov-report=", f"--junitxml={REPORTS}/junit-{tag}.xml", *args, *session.posargs,
+        "--cov-report=", f"--junitxml={junit.relative_to(HERE).as_posix()}",
+        "-o", f"junit_suite_name={tag}", *args, *session.posargs,
         env={"COVERAGE_FILE": str(data)},
         success_codes=[0, 5] if allow_empty else [0],
     )
@@ -286,12 +324,8 @@ def unit(session: nox.Session) -> None:
     selection = ["-m", f"not {INTEGRATION_MARKER}"] if marker_known(session) else []
     index, total, files = shard(session, selection)
     base = f"unit-py{session.python}"
-    for stale in HERE.glob(f".coverage.{base}*"):
-        # Another sharding's data would not add up with this run's; this sharding's stays.
-        other = re.fullmatch(rf"\.coverage\.{re.escape(base)}(?:-\d+of(\d+))?(?:\..*)?",
-                             stale.name)
-        if other and int(other.group(1) or 0) != total:
-            stale.unlink()
+    for stale in stale_shardings(base, total):
+        stale.unlink()
     tag = f"{base}-{index}of{total}" if total else base
     run_pytest(session, "unit", tag, *selection, *files)
 
@@ -301,9 +335,9 @@ def integration(session: nox.Session) -> None:
     """The tests marked integration, against real services (CI starts them as containers)."""
     session.install(*install_args(), *TEST_TOOLS)
     tag = f"integration-py{session.python}"
+    data, _ = fresh_outputs(tag)
     if marker_known(session):
         run_pytest(session, "integration", tag, "-m", INTEGRATION_MARKER, allow_empty=True)
-    data = HERE / f".coverage.{tag}"
     if not data.exists() and not any(HERE.glob(f"{data.name}.*")):
         # No test ran: say so, and leave empty data, so that the coverage session (strict
         # in CI) can tell this run happened.
@@ -358,14 +392,27 @@ def coverage(session: nox.Session) -> None:
     session.run("coverage", "html", "--quiet", "-d", "htmlcov", env=env)
 
 
+def gate_flags(environ: dict[str, str]) -> list[str]:
+    """The `gate check` flags the environment asks for: thresholds CI sets, the JUnit files."""
+    flags = []
+    for variable, flag in (("MIN_COVERAGE", "--min-coverage"),
+                           ("MIN_DIFF_COVERAGE", "--min-diff-coverage")):
+        value = environ.get(variable, "").strip()
+        if value:
+            flags += [flag, value]
+    patterns = environ.get("JUNIT_FILES", JUNIT_FILES).split()
+    return [*flags, *(word for pattern in patterns for word in ("--junit-file", pattern))]
+
+
 @nox.session(python=PYTHON)
 def gate(session: nox.Session) -> None:
-    """The release decision: `python -m gate check` on coverage.xml; exit 1 blocks the release.
+    """The release decision: `gate check` on coverage.xml and the JUnit files (1 blocks).
 
-    Settings: [tool.gate] in pyproject.toml, else gate.toml; MIN_COVERAGE overrides the
-    coverage threshold (CI sets it). Arguments after `--` go to `gate check`.
+    Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE and
+    MIN_DIFF_COVERAGE override the coverage thresholds (CI sets them); JUNIT_FILES the
+    test results read. Arguments after `--` go to `gate check`: in a pull request, CI adds
+    `--diff-against origin/BASE` for the coverage of the changed lines.
     """
     session.install(GATE_REQUIREMENT)
-    threshold = os.environ.get("MIN_COVERAGE", "").strip()
-    flags = ["--min-coverage", threshold] if threshold else []
-    session.run("python", "-m", "gate", "check", *flags, *session.posargs)
+    session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)),
+                *session.posargs)

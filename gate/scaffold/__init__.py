@@ -104,8 +104,9 @@ def next_steps(project: Any, actions: list[Any]) -> str:
                      " (--force overwrites them)")
     steps.append(f"run the whole pipeline locally: {cd}python -m pip install nox uv && nox")
     if any(a.shown.endswith("ci.yml") for a in actions):
-        steps.append("set the coverage threshold: MIN_COVERAGE in .github/workflows/ci.yml "
-                     "(CI), [coverage] min in gate.toml (local runs)")
+        steps.append("set the coverage thresholds: MIN_COVERAGE, and MIN_DIFF_COVERAGE for the "
+                     "lines a pull request changes, in .github/workflows/ci.yml (CI); "
+                     "[coverage] in gate.toml (local runs)")
         steps.append('make the "all required checks pass" job required: Settings > Rules > '
                      "Rulesets (or Branches) > require status checks to pass")
     if any(a.shown.endswith("release.yml") for a in actions):

@@ -1,14 +1,17 @@
 """Proof outside the kit: `gate init` in a copy of examples/service, then its generated sessions.
 
-One copy runs the whole pipeline (a bare `nox`) and is allowed; a second copy, whose unit
-tests no longer cover the code, is sharded, caught missing a shard, then blocked by the
-gate. Both copies share one folder of nox virtualenvs, so the second reuses the first's,
-and runs offline from uv's cache.
+One copy runs the whole pipeline (a bare `nox`) and is allowed; the gate reads its coverage
+and the JUnit files of its test sessions. A second copy, a git repository whose feature
+branch drops the web application's unit tests and adds untested code, is sharded, caught
+missing a shard, then blocked by the gate, on the total and on the lines the branch changed.
+Both copies share one folder of nox virtualenvs, so the second reuses the first's, and runs
+offline from uv's cache.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Run, require_service, run_gate
+from tests.integration.gitrepo import commit_all, git
 
 pytestmark = pytest.mark.integration
 
@@ -63,13 +67,28 @@ def nox(cwd: Path, envdir: Path, kit: Path, *args: str, env: dict[str, str] | No
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def junit_counts(path: Path) -> tuple[int, int, int]:
-    """(tests, failures + errors, skipped) of a pytest JUnit XML file."""
+def junit_counts(path: Path) -> tuple[str, int, int, int]:
+    """(suite name, tests, failures + errors, skipped) of a pytest JUnit XML file."""
     suite = ElementTree.parse(path).getroot().find("testsuite")
     assert suite is not None
-    return (int(suite.get("tests", 0)),
+    return (suite.get("name", ""), int(suite.get("tests", 0)),
             int(suite.get("failures", 0)) + int(suite.get("errors", 0)),
             int(suite.get("skipped", 0)))
+
+
+def shows(output: str, status: str, check: str, text: str) -> bool:
+    """Whether the gate's text report has a line `STATUS CHECK TEXT...` (columns padded)."""
+    line = rf"^{status}\s+{re.escape(check)}\s+{re.escape(text)}"
+    return re.search(line, output, re.MULTILINE) is not None
+
+
+#: Code the feature branch adds to the web application, which no test runs.
+UNTESTED = '''
+
+def describe(code: str) -> str:
+    """A line of text about a link code."""
+    return f"link {code}"
+'''
 
 
 def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_path: Path) -> None:
@@ -97,25 +116,42 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert "nox > pytest -n auto --cov=shortlink" in run.stderr, run
     for session in ("lint", "security", "unit-", "integration", "coverage", "gate"):
         assert f"* {session}" in run.stderr and "failed" not in run.stderr, run
-    assert "PASS   coverage.line  line coverage" in run.stdout, run
-    assert "release allowed: 1 of 1 checks passed" in run.stdout, run
+    assert shows(run.stdout, "PASS", "coverage.line", "line coverage"), run
     assert (good / "coverage.xml").is_file() and (good / "htmlcov/index.html").is_file()
     [unit_xml] = (good / "reports").glob("junit-unit-py*.xml")
     [integration_xml] = (good / "reports").glob("junit-integration-py*.xml")
-    unit_tests, unit_failed, _ = junit_counts(unit_xml)
+    unit_suite, unit_tests, unit_failed, _ = junit_counts(unit_xml)
+    assert unit_suite == unit_xml.stem.removeprefix("junit-"), unit_suite
     assert unit_tests > 20 and unit_failed == 0
     # The integration tests really ran against Redis: none skipped.
-    assert junit_counts(integration_xml) == (3, 0, 0)
+    python = unit_suite.removeprefix("unit-py")
+    assert junit_counts(integration_xml) == (f"integration-py{python}", 3, 0, 0)
+    # The gate read both JUnit files: every test of both sessions, in two suites.
+    total = unit_tests + 3
+    assert shows(run.stdout, "PASS", "tests.failures",
+                 f"no failures or errors in {total} tests"), run
+    assert shows(run.stdout, "PASS", "tests.count", f"{total} tests ran >= 1 required"), run
+    assert shows(run.stdout, "PASS", "tests.skipped", f"0 of {total} tests skipped (0.00%) <= "
+                 "5.00% allowed"), run
+    assert shows(run.stdout, "PASS", "tests.duration", "2 suites took "), run
+    assert "release allowed: 6 of 6 checks passed" in run.stdout, run
 
-    # 2. A service whose unit tests leave the web application untested, in two shards.
+    # 2. A branch whose unit tests leave the web application untested, in two shards.
     bad = copy_example(tmp_path / "bad")
-    (bad / "tests/unit/test_app.py").unlink()
     assert run_gate(["init", "--only", "noxfile", "--only", "gate"], cwd=bad).returncode == 0
     # The one setting that runs a session's tests serially (here the unit tests').
     noxfile = (bad / "noxfile.py").read_text()
     serial = 'SERIAL_SESSIONS: frozenset[str] = frozenset({"unit"})'
     (bad / "noxfile.py").write_text(noxfile.replace(
         "SERIAL_SESSIONS: frozenset[str] = frozenset()", serial))
+    git(bad, "init", "-q", "-b", "main")
+    commit_all(bad, "the service, with the pipeline")
+    git(bad, "checkout", "-q", "-b", "feature")
+    (bad / "tests/unit/test_app.py").unlink()
+    app = bad / "src/shortlink/app.py"
+    first_new = len(app.read_text().splitlines()) + 3  # after the blank lines UNTESTED adds
+    app.write_text(app.read_text() + UNTESTED)
+    commit_all(bad, "describe links; no more tests of the application")
 
     # Everything it needs is in uv's cache now: the sessions run offline.
     offline = {"UV_OFFLINE": "1"}
@@ -126,14 +162,35 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert "coverage data missing for: unit tests on Python 3." in first.stderr, first
     assert ", shard 2 of 2" in first.stderr, first
 
+    # MIN_DIFF_COVERAGE as CI's gate job sets it; outside a pull request (no
+    # --diff-against) the diff check shows as skipped.
     second = nox(bad, envdir, kit, "-s", "unit", "coverage", "gate",
-                 env={**offline, "UNIT_SHARD": "2/2"})
+                 env={**offline, "UNIT_SHARD": "2/2", "MIN_DIFF_COVERAGE": "80%"})
     assert second.returncode == 1, second
     assert "Session coverage was successful" in second.stderr, second
-    assert "Command python -m gate check failed with exit code 1" in second.stderr, second
-    assert "FAIL   coverage.line  line coverage" in second.stdout, second
+    assert re.search(r"Command python -m gate check --min-diff-coverage 80% --junit-file "
+                     r"'?reports/junit-\*\.xml'? failed with exit code 1", second.stderr), second
+    assert shows(second.stdout, "FAIL", "coverage.line", "line coverage"), second
     assert "< 80.00%" in second.stdout, second
     assert "src/shortlink/app.py: 0.00%" in second.stdout, second
-    assert "release blocked: 1 of 1 checks failed" in second.stdout, second
-    shards = sorted(p.name for p in (bad / "reports").glob("junit-unit-*.xml"))
-    assert [name.rsplit("-", 1)[1] for name in shards] == ["1of2.xml", "2of2.xml"], shards
+    assert shows(second.stdout, "SKIP", "coverage.diff", "no --diff-against REF given"), second
+    shards = sorted((bad / "reports").glob("junit-unit-*.xml"))
+    assert [p.name.rsplit("-", 1)[1] for p in shards] == ["1of2.xml", "2of2.xml"], shards
+    # Both shards' results, each its own suite: the tests pass, the coverage does not.
+    counts = [junit_counts(p) for p in shards]
+    assert [c[0] for c in counts] == [p.stem.removeprefix("junit-") for p in shards], counts
+    ran = sum(c[1] for c in counts)
+    assert counts[0][1] > 0 and counts[1][1] > 0
+    assert shows(second.stdout, "PASS", "tests.failures",
+                 f"no failures or errors in {ran} tests"), second
+    assert "release blocked: 1 of 7 checks failed" in second.stdout, second
+
+    # 3. The pull-request run: the lines the branch changed, against main. The template's
+    # gate.toml alone tells the gate where the JUnit files are.
+    diff = run_gate(["check", "--diff-against", "main", "--min-diff-coverage", "80%"], cwd=bad)
+    assert diff.returncode == 1, diff
+    assert shows(diff.stdout, "FAIL", "coverage.diff", "diff coverage 0.00% (0/2) < 80.00% on "
+                 "lines changed since main"), diff
+    assert f"src/shortlink/app.py: {first_new}, {first_new + 2}" in diff.stdout, diff
+    assert shows(diff.stdout, "PASS", "tests.count", f"{ran} tests ran >= 1 required"), diff
+    assert "release blocked: 2 of 7 checks failed" in diff.stdout, diff

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,139 @@ def test_reusable_workflow_and_action_take_the_threshold_as_input() -> None:
     assert {"min-coverage", "coverage-file", "config"} <= set(action["inputs"])
     for step in action["runs"]["steps"]:
         assert "${{" not in step["run"]
+
+
+def test_ci_gate_checks_the_changed_lines_in_pull_requests() -> None:
+    gate = load(TEMPLATES / "github/workflows/ci.yml")["jobs"]["gate"]
+    assert gate["env"]["MIN_DIFF_COVERAGE"] == "80%"
+    checkout = gate["steps"][0]
+    # 0 (the whole history) in pull requests, 1 elsewhere; `== 'pull_request' && 0 || 1`
+    # would always give 1, since 0 is falsy.
+    depth = "${{ github.event_name != 'pull_request' && 1 || 0 }}"
+    assert checkout["with"]["fetch-depth"] == depth
+    runs = {step["if"]: step["run"] for step in gate["steps"] if "run" in step}
+    assert runs == {
+        "github.event_name != 'pull_request'": 'uvx --from "$NOX" nox -s gate',
+        "github.event_name == 'pull_request'":
+            'uvx --from "$NOX" nox -s gate -- --diff-against "origin/$GITHUB_BASE_REF"',
+    }
+    # The JUnit files reach the gate in the coverage job's artifact, beside coverage.xml.
+    download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"] == {"name": "coverage-report", "path": "${{ env.PROJECT_DIR }}"}
+
+
+def script(path: Path, step_id: str, steps: list[dict[str, Any]]) -> str:
+    [step] = [s for s in steps if s.get("id") == step_id]
+    assert "${{" not in step["run"], f"{path.name}: expression inside run:"
+    return step["run"]
+
+
+def run_script(text: str, tmp_path: Path, env: dict[str, str]) -> list[str]:
+    """Run a workflow step's bash script; `uvx` and the venv's python print their arguments."""
+    bin_dir = tmp_path / "bin"
+    venv_bin = tmp_path / "runner-temp" / "releasegate-venv" / "bin"
+    for folder, name in ((bin_dir, "uvx"), (venv_bin, "python")):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
+        (folder / name).chmod(0o755)
+    base = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NOX": "nox==1",
+            "RUNNER_TEMP": str(tmp_path / "runner-temp")}
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", text], env={**base, **env},
+                          capture_output=True, text=True, timeout=30, check=True)
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, []),
+    ({"MIN_DIFF_COVERAGE": "90%"}, []),  # not a pull request: no REF to compare with
+    ({"GITHUB_BASE_REF": "main"}, []),  # a pull request, but no diff threshold asked for
+    ({"MIN_DIFF_COVERAGE": "90%", "GITHUB_BASE_REF": "release/2.x"},
+     ["--", "--diff-against", "origin/release/2.x"]),
+])
+def test_reusable_workflow_checks_the_diff_of_a_pull_request(tmp_path, env, expected) -> None:
+    path = TEMPLATES / "github/workflows/quality-gate.yml"
+    workflow = load(path)
+    inputs = workflow["on"]["workflow_call"]["inputs"]
+    assert inputs["junit-files"]["default"] == "reports/junit-*.xml"
+    assert inputs["min-diff-coverage"]["default"] == ""
+    assert "diff-coverage" in workflow["on"]["workflow_call"]["outputs"]
+    job = workflow["jobs"]["gate"]
+    [step] = [s for s in job["steps"] if s.get("id") == "gate"]
+    assert step["env"] == {"MIN_COVERAGE": "${{ inputs.min-coverage }}",
+                           "MIN_DIFF_COVERAGE": "${{ inputs.min-diff-coverage }}",
+                           "JUNIT_FILES": "${{ inputs.junit-files }}"}
+    assert job["steps"][0]["with"]["fetch-depth"] == (
+        "${{ (inputs.min-diff-coverage == '' || github.event_name != 'pull_request') "
+        "&& 1 || 0 }}")
+    argv = run_script(script(path, "gate", job["steps"]), tmp_path, env)
+    assert argv == ["--from", "nox==1", "nox", "-s", "gate", *expected]
+
+
+@pytest.mark.parametrize("inputs, expected", [
+    ({}, []),
+    ({"JUNIT_FILES": "reports/junit-*.xml\n\nshard 2.xml\n"},
+     ["--junit-file", "reports/junit-*.xml", "--junit-file", "shard 2.xml"]),
+    ({"MIN_DIFF_COVERAGE": "90%"}, ["--min-diff-coverage", "90%"]),
+    ({"MIN_DIFF_COVERAGE": "90%", "GITHUB_BASE_REF": "main"},
+     ["--min-diff-coverage", "90%", "--diff-against", "origin/main"]),
+    ({"DIFF_AGAINST": "v1.2.0", "GITHUB_BASE_REF": "main"}, ["--diff-against", "v1.2.0"]),
+    ({"GITHUB_BASE_REF": "main"}, []),
+])
+def test_action_passes_junit_files_and_the_diff_check(tmp_path, inputs, expected) -> None:
+    action = load(ROOT / "action.yml")
+    assert {"junit-file", "min-diff-coverage", "diff-against"} <= set(action["inputs"])
+    assert all(action["inputs"][name]["default"] == ""
+               for name in ("junit-file", "min-diff-coverage", "diff-against"))
+    assert "diff-coverage" in action["outputs"]
+    steps = action["runs"]["steps"]
+    [step] = [s for s in steps if s.get("id") == "gate"]
+    assert step["env"]["JUNIT_FILES"] == "${{ inputs.junit-file }}"
+    assert step["env"]["MIN_DIFF_COVERAGE"] == "${{ inputs.min-diff-coverage }}"
+    assert step["env"]["DIFF_AGAINST"] == "${{ inputs.diff-against }}"
+    empty = {name: "" for name in ("MIN_COVERAGE", "MIN_BRANCH_COVERAGE", "COVERAGE_FILES",
+                                   "JUNIT_FILES", "MIN_DIFF_COVERAGE", "DIFF_AGAINST", "CONFIG",
+                                   "ARGS")}
+    argv = run_script(script(ROOT / "action.yml", "gate", steps), tmp_path, {**empty, **inputs})
+    assert argv == ["-m", "gate", "check", *expected]
+
+
+def test_every_key_of_the_gate_settings_template_is_one_the_gate_knows(tmp_path) -> None:
+    """Uncomment every `# key = value` and `# [table]` line: the gate must accept them all."""
+    from gate.cli import build_parser, families
+    from gate.runner import plan
+
+    lines, keys = [], 0
+    for line in (TEMPLATES / "gate.toml").read_text().splitlines():
+        match = re.fullmatch(r"# (\[\[?[\w.]+\]\]?|[\w-]+ = .*)", line)
+        keys += bool(match)
+        lines.append(match.group(1) if match else line)
+        assert not re.fullmatch(r"#\s*[\w-]+\s*=.*", line) or match, f"not uncommented: {line}"
+    assert keys > 40
+    (tmp_path / "gate.toml").write_text("\n".join(lines) + "\n")
+    for name in ("certs/private-ca.pem", "config/production.yaml",
+                 "config/production.schema.json"):  # files the settings name must exist
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
+    planned = {item.family.name: item.settings for item in plan(families(), args)}
+    assert set(planned) == {family.name for family in families()}
+    assert planned["coverage"].min_diff is not None and planned["coverage"].path_maps
+    assert planned["tests"].require == ("integration",)
+
+
+def test_the_gate_settings_template_reads_the_test_results(tmp_path) -> None:
+    """As shipped: coverage at 80% and the tests family on the sessions' JUnit files."""
+    from fractions import Fraction
+
+    from gate.cli import build_parser, families
+    from gate.runner import plan
+
+    (tmp_path / "gate.toml").write_bytes((TEMPLATES / "gate.toml").read_bytes())
+    args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
+    planned = {item.family.name: item.settings for item in plan(families(), args)}
+    assert set(planned) == {"coverage", "tests"}
+    coverage, tests = planned["coverage"], planned["tests"]
+    assert (coverage.min_lines, coverage.min_diff, coverage.diff_against) == (
+        Fraction(4, 5), None, None)
+    assert tests.files == (tmp_path / "reports/junit-*.xml",)
+    assert (tests.min_tests, tests.max_skipped.fraction, tests.require) == (1, Fraction(1, 20), ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import sys
 import textwrap
@@ -10,7 +11,10 @@ from types import ModuleType
 
 import nox  # a test dependency (dependency group test)
 import pytest
+import yaml
 
+from gate.cli import build_parser
+from gate.config import read_toml
 from gate.scaffold.project import declared_pythons
 from tests.conftest import ROOT, write_package
 
@@ -176,3 +180,91 @@ def test_missing_coverage_data(tmp_path, monkeypatch) -> None:
         "unit tests on Python 3.11", "integration tests"]
     assert missing([".coverage.unit-py3.12-3of3", ".coverage.unit-py3.11"], strict=False) == [
         "unit tests on Python 3.12, shard 1 of 3", "unit tests on Python 3.12, shard 2 of 3"]
+
+
+def test_the_gate_session_passes_the_thresholds_and_the_junit_files(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    flags = noxfile.gate_flags
+    assert flags({}) == ["--junit-file", "reports/junit-*.xml"]
+    assert flags({"MIN_COVERAGE": " 85% ", "MIN_DIFF_COVERAGE": "0.9"}) == [
+        "--min-coverage", "85%", "--min-diff-coverage", "0.9",
+        "--junit-file", "reports/junit-*.xml"]
+    assert flags({"JUNIT_FILES": " a.xml  shards/*.xml "}) == [
+        "--junit-file", "a.xml", "--junit-file", "shards/*.xml"]
+    # Empty settings pass nothing: the gate's settings file decides.
+    assert flags({"MIN_COVERAGE": "", "MIN_DIFF_COVERAGE": " ", "JUNIT_FILES": ""}) == []
+    # Flags the gate knows, and what they set; CI's pull-request step appends --diff-against.
+    args = build_parser().parse_args(["check", *flags({"MIN_DIFF_COVERAGE": "80%"}),
+                                      "--diff-against", "origin/main"])
+    assert args.tests__files == ["reports/junit-*.xml"]
+    assert (args.coverage__min_diff, args.coverage__diff_against) == ("80%", "origin/main")
+
+
+def test_a_test_run_replaces_its_own_outputs(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    names = [".coverage.unit-py3.12-1of2", ".coverage.unit-py3.12-1of2.host.1.2",
+             "reports/junit-unit-py3.12-1of2.xml",
+             ".coverage.unit-py3.12-2of2", "reports/junit-unit-py3.12-2of2.xml",
+             "reports/junit-integration-py3.12.xml"]
+    write_package(tmp_path, {name: "" for name in names})
+    data, junit = noxfile.fresh_outputs("unit-py3.12-1of2")
+    assert (data, junit) == (tmp_path / ".coverage.unit-py3.12-1of2",
+                             tmp_path / "reports/junit-unit-py3.12-1of2.xml")
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()
+                  and ("coverage" in p.name or "junit" in p.name))
+    assert left == [".coverage.unit-py3.12-2of2", "reports/junit-integration-py3.12.xml",
+                    "reports/junit-unit-py3.12-2of2.xml"]
+    # A first run: nothing to remove.
+    first = noxfile.fresh_outputs("integration-py3.11")
+    assert first == (tmp_path / ".coverage.integration-py3.11",
+                     tmp_path / "reports/junit-integration-py3.11.xml")
+
+
+def test_another_shardings_outputs_are_stale(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    unsharded = [".coverage.unit-py3.12", ".coverage.unit-py3.12.host.7.8",
+                 "reports/junit-unit-py3.12.xml"]
+    halves = [".coverage.unit-py3.12-1of2", "reports/junit-unit-py3.12-1of2.xml",
+              "reports/junit-unit-py3.12-2of2.xml"]
+    thirds = [".coverage.unit-py3.12-3of3.host.1.2", "reports/junit-unit-py3.12-2of3.xml"]
+    others = [".coverage.unit-py3.11", "reports/junit-unit-py3.11-1of2.xml",
+              "reports/junit-unit-py3.120.xml", "reports/junit-integration-py3.12.xml",
+              "reports/notes.txt"]
+    write_package(tmp_path, {name: "" for name in [*unsharded, *halves, *thirds, *others]})
+
+    def stale(total: int) -> list[str]:
+        return sorted(p.relative_to(tmp_path).as_posix()
+                      for p in noxfile.stale_shardings("unit-py3.12", total))
+
+    assert stale(2) == sorted([*unsharded, *thirds])
+    assert stale(0) == sorted([*halves, *thirds])
+    assert stale(3) == sorted([*unsharded, *halves])
+
+
+def test_junit_files_go_where_ci_and_the_gate_look(tmp_path, monkeypatch) -> None:
+    """The sessions' JUnit files, CI's artifacts and the gate's patterns name the same files."""
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    written = {tag: [p.relative_to(tmp_path).as_posix() for p in noxfile.fresh_outputs(tag)]
+               for tag in ("unit-py3.10", "unit-py3.13-2of4", "integration-py3.13")}
+    ci = yaml.safe_load((ROOT / "templates/github/workflows/ci.yml").read_text())["jobs"]
+    settings = read_toml(ROOT / "templates/gate.toml")
+    gate_patterns = [noxfile.JUNIT_FILES, *settings["tests"]["files"]]
+    for tag, (data, junit) in written.items():
+        job = ci["unit" if tag.startswith("unit") else "integration"]
+        uploaded = next(s for s in job["steps"] if "upload-artifact" in s.get("uses", ""))
+        globs = [line.removeprefix("${{ env.PROJECT_DIR }}/")
+                 for line in uploaded["with"]["path"].splitlines()]
+        for name in (data, junit):  # one artifact carries both
+            assert any(fnmatch.fnmatchcase(name, glob) for glob in globs), (name, globs)
+        assert all(fnmatch.fnmatchcase(junit, glob) for glob in gate_patterns), junit
+    coverage_upload = next(s for s in ci["coverage"]["steps"]
+                           if "upload-artifact" in s.get("uses", ""))
+    assert "${{ env.PROJECT_DIR }}/reports/" in coverage_upload["with"]["path"].splitlines()
