@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from gate import xmlsafe
 from gate.coverage.model import CoverageData
 from gate.errors import InputError
 from gate.model import Ratio
@@ -96,16 +96,9 @@ def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
 
 def _first_byte(path: Path) -> bytes:
     """The first non-blank byte of the file (after a UTF-8 BOM), with friendly errors."""
+    handle = xmlsafe.open_input(path, "baseline", HINT, HINT)  # a regular, non-empty file
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(f"baseline not found: {path}", HINT) from None
-    except OSError as exc:
-        raise InputError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"baseline is not a regular file: {path}", HINT)
-    try:
-        with path.open("rb") as handle:
+        with handle:
             head = handle.read(4096)
     except OSError as exc:
         raise InputError(f"cannot read baseline {path}: {exc.strerror or exc}") from None

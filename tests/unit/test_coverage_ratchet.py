@@ -190,5 +190,5 @@ def test_malformed_json_baselines(tmp_path: Path, content: str, message: str) ->
 
 
 def test_a_directory_is_no_baseline(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="baseline is not a regular file"):
+    with pytest.raises(InputError, match="baseline is a directory"):
         read_baseline(tmp_path)
