@@ -39,21 +39,21 @@ class Settings:
         return f"{name}: {self.prefix}{key}"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one line naming the file."""
+def read_toml(path: Path, what: str = "settings file") -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into one line naming `what` and the file."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise InputError(f"settings file not found: {path}") from None
+        raise InputError(f"{what} not found: {path}") from None
     except IsADirectoryError:
-        raise InputError(f"settings file is a directory: {path}") from None
+        raise InputError(f"{what} is a directory: {path}") from None
     except OSError as exc:
-        raise InputError(f"cannot read settings file {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise InputError(f"settings file is not UTF-8 text: {path}") from None
+        raise InputError(f"{what} is not UTF-8 text: {path}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"settings file is not valid TOML: {path}: {exc}") from None
+        raise InputError(f"{what} is not valid TOML: {path}: {exc}") from None
 
 
 def load(explicit: Path | None, cwd: Path | None = None) -> Settings:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.config import read_toml
 from gate.errors import InputError, UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 #: Python versions a `requires-python` range can expand to (as the template noxfile does).
 KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
@@ -98,7 +93,7 @@ def _only_subproject(dest: Path) -> Path:
 
 def _read(root: Path, directory: Path) -> Project:
     path = directory / "pyproject.toml"
-    data = _load(path)
+    data = read_toml(path, "project file")
     project, tool = _table(data, "project"), _table(data, "tool")
     poetry = _table(tool, "poetry")
     name = project.get("name") or poetry.get("name")
@@ -114,17 +109,6 @@ def _read(root: Path, directory: Path) -> Project:
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key)
     return value if isinstance(value, dict) else {}
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path} is not valid TOML: {exc}") from None
 
 
 def _flake8_config(directory: Path) -> str | None:

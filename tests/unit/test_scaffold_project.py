@@ -136,5 +136,5 @@ def test_poetry_name_and_existing_settings(tmp_path: Path) -> None:
 
 def test_a_pyproject_that_is_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b'[project]\nname = "caf\xe9"\n')
-    with pytest.raises(InputError, match="pyproject.toml is not UTF-8 text"):
+    with pytest.raises(InputError, match="project file is not UTF-8 text: .*pyproject.toml"):
         find(tmp_path)
