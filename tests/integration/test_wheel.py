@@ -1,0 +1,31 @@
+"""The built wheel carries the templates `gate init` writes, byte for byte."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, outside_coverage
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_wheel_ships_every_template(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300, env=outside_coverage(), check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("releasegate-*.whl")
+    templates = ROOT / "templates"
+    expected = {f"gate/_templates/{p.relative_to(templates).as_posix()}": p.read_bytes()
+                for p in templates.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name: archive.read(name) for name in archive.namelist()
+                   if name.startswith("gate/_templates/")}
+    assert shipped == expected
+    assert "gate/_templates/github/workflows/ci.yml" in shipped
