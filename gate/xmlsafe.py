@@ -8,7 +8,8 @@ reader keeps, never the size of the file, and a token longer than MAX_TOKEN is
 refused rather than rescanned quadratically.
 
 A reader creates a parser with `parser()`, installs its own handlers and hands
-`read()` a function that feeds the open file with `feed()`. `read()` turns
+`read()` a function that feeds the open file with `feed()`, or with a `Feeder`
+given a `Shortcut` that reads some runs of markup in bulk, past expat. `read()` turns
 every failure of the file itself (missing, a directory, a FIFO, empty,
 unreadable, not well-formed, hostile) into one InputError line naming the file;
 a reader's own exceptions pass through for it to translate.
@@ -17,9 +18,10 @@ a reader's own exceptions pass through for it to translate.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
-from typing import IO, Any, Callable, NoReturn
+from typing import IO, Any, Callable, NoReturn, Protocol
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -33,6 +35,8 @@ CHUNK = 1 << 18
 #: a single huge token (an attribute, a comment) would make parsing quadratic.
 #: No report has a token near this size: a longer one is refused.
 MAX_TOKEN = 8 << 20
+#: How many bytes a Shortcut's marker may span, its look-ahead included.
+MARKER_REACH = 256
 
 
 class TokenTooLong(Exception):
@@ -71,15 +75,119 @@ def feed(parser: Any, handle: IO[bytes]) -> None:
 
     Raises TokenTooLong when expat has been stuck in one token for MAX_TOKEN bytes.
     """
-    read, parse = handle.read, parser.Parse
-    fed = 0
-    while data := read(CHUNK):
-        parse(data, False)
-        fed += len(data)
+    Feeder(parser).run(handle)
+
+
+class Shortcut(Protocol):
+    """A reader that can read some runs of markup faster than expat's events allow.
+
+    The feeder hands expat everything up to the end of each match of `marker`
+    (a start tag, looking ahead at most MARKER_REACH bytes for the run it
+    opens), asks `cue` whether expat has just read that tag as the reader's
+    own, and if so lets `take` read on from the bytes after it. `take` returns
+    where the markup it read itself ends (expat never sees those bytes, so they
+    must be complete elements the reader has checked against a grammar strict
+    enough to make them well-formed) and whether it stopped only because the
+    data ran out.
+    """
+
+    marker: re.Pattern[bytes]
+
+    def cue(self, offset: int) -> bool:
+        """Whether the marker that starts at expat's byte `offset` opens a run to take."""
+
+    def take(self, data: bytes, start: int, final: bool) -> tuple[int, bool]:
+        """Read from data[start:]; returns (end of what was read, wants more data)."""
+
+
+class Feeder:
+    """Feeds a file to expat in pieces, and lets a Shortcut take the runs it can read faster.
+
+    Positions reported for errors (`line`) and for size limits (`offset`) are
+    the file's own, counting the bytes taken past expat.
+    """
+
+    def __init__(self, parser: Any, shortcut: Shortcut | None = None) -> None:
+        self.parser = parser
+        self.shortcut = shortcut
+        self.fed = 0  # bytes handed to expat
+        self.taken = 0  # bytes read by the shortcut instead
+        self.taken_lines = 0  # line breaks in those
+
+    def line(self) -> int:
+        """The file's line number where expat is now."""
+        return self.parser.CurrentLineNumber + self.taken_lines
+
+    def offset(self) -> int:
+        """How far into the file expat (or the shortcut) has read."""
+        return max(self.parser.CurrentByteIndex, 0) + self.taken
+
+    def run(self, handle: IO[bytes]) -> None:
+        """Feed all of `handle`, then finish the document."""
+        try:
+            if self.shortcut is None:
+                while data := handle.read(CHUNK):
+                    self._parse(data)
+            else:
+                self._run_with(self.shortcut, handle)
+            self.parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            exc.lineno += self.taken_lines  # the file's line, not expat's
+            raise
+
+    def _run_with(self, shortcut: Shortcut, handle: IO[bytes]) -> None:
+        find, keep = shortcut.marker.search, MARKER_REACH
+        data, pos, final = b"", 0, False
+        taking = more = False
+        while True:
+            if not final and (more or len(data) - pos < CHUNK + keep):
+                if block := handle.read(CHUNK):
+                    data, pos = data[pos:] + block, 0
+                else:
+                    final = True
+            if taking:
+                end, more = shortcut.take(data, pos, final)
+                if end > pos:
+                    self._skip(data, pos, end)
+                pos, taking = end, more and not final
+                if taking:
+                    continue
+            hit = find(data, pos)
+            if hit is None:
+                stop = len(data) if final else max(pos, len(data) - keep)
+                self._parse(data[pos:stop])
+                pos = stop
+                if final:
+                    return
+                continue
+            start = self.fed + hit.start() - pos  # the marker's offset as expat counts
+            self._parse(data[pos:hit.end()])
+            pos = hit.end()
+            if self.parser.CurrentByteIndex < self.fed:
+                # The marker sits inside an unfinished token (a comment, an
+                # attribute): expat 2.5 rescans such a token on every call, so it
+                # gets the rest of what has been read in one piece.
+                stop = len(data) if final else max(pos, len(data) - keep)
+                self._parse(data[pos:stop])
+                pos = stop
+            else:
+                taking = shortcut.cue(start)
+
+    def _parse(self, data: bytes) -> None:
+        parser = self.parser
+        parser.Parse(data, False)
+        self.fed += len(data)
         start = parser.CurrentByteIndex  # where the unfinished token begins
-        if start >= 0 and fed - start > MAX_TOKEN:
-            raise TokenTooLong(parser.CurrentLineNumber)
-    parse(b"", True)
+        if start >= 0 and self.fed - start > MAX_TOKEN:
+            raise TokenTooLong(self.line())
+
+    def _skip(self, data: bytes, start: int, end: int) -> None:
+        # Expat counts CR, LF and CRLF as one line break each; a taken run
+        # begins and ends at a tag's edge, so a CRLF is never split.
+        self.taken += end - start
+        self.taken_lines += data.count(b"\n", start, end)
+        if data.find(b"\r", start, end) >= 0:  # rare: CRs alone, or CRLFs counted twice
+            self.taken_lines += data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
 
 
 def read(path: Path, what: str, hint: str, directory_hint: str,

@@ -1,0 +1,245 @@
+"""The bulk path for runs of plain <line/>s reads exactly what expat's events read.
+
+Every test compares a report read both ways (cobertura.BULK on and off): the
+same data, or the same one-line error with the same line number.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gate import xmlsafe
+from gate.coverage import cobertura
+from gate.errors import InputError
+
+
+def _outcome(path: Path, bulk: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    monkeypatch.setattr(cobertura, "BULK", bulk)
+    try:
+        data, warnings = cobertura.read(path)
+    except InputError as exc:
+        return ("error", str(exc))
+    return ("read", data, warnings)
+
+
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many lines each bulk run added (spying on the reader)."""
+    runs: list[int] = []
+    add_run = cobertura._Reader._add_run
+
+    def spy(self: Any, parts: list[Any]) -> bool:
+        added = add_run(self, parts)
+        if added:
+            runs.append(len(parts) // cobertura._GROUPS)
+        return added
+
+    monkeypatch.setattr(cobertura._Reader, "_add_run", spy)
+    return runs
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    bulk = _outcome(path, True, monkeypatch)
+    events = _outcome(path, False, monkeypatch)
+    assert bulk == events
+    return bulk
+
+
+def _report(*classes: str, prolog: str = '<?xml version="1.0" ?>\n', newline: str = "\n") -> str:
+    body = newline.join(f'<class filename="{name}"><methods/><lines>{lines}</lines></class>'
+                        for name, lines in zip(("a.py", "b.py", "a.py", "c.py"), classes))
+    return (f"{prolog}<coverage>{newline}<packages><package><classes>{newline}{body}{newline}"
+            f"</classes></package></packages>{newline}</coverage>{newline}")
+
+
+def _write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+PLAIN = "".join(f'\n\t<line number="{n}" hits="{n % 3}"/>' for n in range(1, 200))
+
+
+def test_coverage_py_lines_are_taken_in_bulk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             taken: list[int]) -> None:
+    branch = ('\n\t<line number="300" hits="1" branch="true" condition-coverage="50% (1/2)"'
+              ' missing-branches="302"/>')
+    kind, data, _ = _both(_write(tmp_path, _report(PLAIN + branch + "\n")), monkeypatch)
+    assert kind == "read"
+    assert sum(taken) == 200  # every line of the run, read once (the events read it again)
+    assert (data.lines.covered, data.lines.total) == (133 + 1, 200)
+    assert (data.branches.covered, data.branches.total) == (1, 2)
+
+
+@pytest.mark.parametrize("odd", [
+    "<!-- <line number=\"500\" hits=\"1\"/> -->",
+    "<?pi <line number=\"500\" hits=\"1\"/>?>",
+    "<![CDATA[<line number=\"500\" hits=\"1\"/>]]>",
+    "text between lines",
+    "<line hits=\"1\" number=\"500\"/>",
+    "<line number='500' hits='1'/>",
+    "<line number=\"&#53;00\" hits=\"1\"/>",
+    "<line  number=\"500\" hits=\"1\" />",
+    "<line number=\"500\" hits=\"1\" branch=\"true\" condition-coverage=\"50% (1/2)\">"
+    "<conditions><condition number=\"0\" type=\"jump\"/></conditions></line>",
+    "<method name=\"m\"><lines><line number=\"500\" hits=\"1\"/></lines></method>",
+    "</lines><lines>",
+])
+def test_anything_else_in_a_run_hands_over_to_the_events(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int], odd: str) -> None:
+    after = '<line number="600" hits="1"/><line number="601" hits="0"/>'
+    outcome = _both(_write(tmp_path, _report(PLAIN + odd + after)), monkeypatch)
+    assert outcome[0] == "read"
+    assert taken and taken[0] == 199  # the plain lines before it went in bulk
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("bad, problem", [
+    ('<line number="-1" hits="1"/>', "negative line number -1"),
+    ('<line number="1" hits="x"/>', "non-numeric count"),
+    ('<line number="99999999999" hits="1"/>', "is out of range"),
+    ('<line number="1" hits="1" branch="true" condition-coverage="150% (3/2)"/>',
+     "bad condition-coverage"),
+    ("<line number=\"1\" hits=\"1\"/><oops", "not well-formed"),
+])
+def test_errors_after_a_bulk_run_name_the_files_own_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str, bad: str,
+        problem: str) -> None:
+    lines = newline.join(f'<line number="{n}" hits="1"/>' for n in range(1, 50))
+    text = _report(lines + newline + bad, newline=newline)
+    kind, message = _both(_write(tmp_path, text), monkeypatch)
+    assert kind == "error" and problem in message
+    assert "line 53:" in message or "line 53," in message, message
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "UTF-16"])
+def test_other_encodings_are_read_by_the_events(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int], encoding: str) -> None:
+    text = _report(PLAIN, prolog=f'<?xml version="1.0" encoding="{encoding}"?>\n')
+    kind, data, _ = _both(_write(tmp_path, text, encoding.lower()), monkeypatch)
+    assert kind == "read" and data.lines.total == 199
+    assert taken == []
+
+
+def test_a_lines_tag_inside_a_comment_or_an_attribute_is_not_a_cue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int]) -> None:
+    text = _report('<!-- <lines> <line number="7" hits="1"/> -->'
+                   '<line number="8" hits="1" note="&lt;lines>"/>')
+    kind, data, _ = _both(_write(tmp_path, text), monkeypatch)
+    assert (kind, data.lines.total) == ("read", 1)
+    assert taken == []
+
+
+def test_runs_across_chunk_edges_read_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int]) -> None:
+    monkeypatch.setattr(xmlsafe, "CHUNK", 100)
+    held: list[int] = []
+    take = cobertura._Reader.take
+
+    def spy(self: Any, data: bytes, start: int, final: bool) -> tuple[int, bool]:
+        held.append(len(data))
+        return take(self, data, start, final)
+
+    monkeypatch.setattr(cobertura._Reader, "take", spy)
+    kind, data, _ = _both(_write(tmp_path, _report(PLAIN, PLAIN, PLAIN)), monkeypatch)
+    assert (kind, data.lines.total) == ("read", 2 * 199)
+    assert len(taken) > 10 and sum(taken) == 3 * 199
+    assert max(held) <= 2 * 100 + xmlsafe.MARKER_REACH  # memory follows the chunk, not the file
+
+
+def test_markers_inside_a_long_comment_do_not_make_parsing_quadratic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expat 2.5 rescans an unfinished token on every call: the feeder calls it twice a chunk."""
+    calls = 0
+    parse = xmlsafe.Feeder._parse
+
+    def count(self: xmlsafe.Feeder, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        parse(self, data)
+
+    monkeypatch.setattr(xmlsafe.Feeder, "_parse", count)
+    comment = "<!--" + "<lines>" * 300_000 + "-->"
+    path = _write(tmp_path, _report(comment + PLAIN))
+    data, _ = cobertura.read(path)
+    assert data.lines.total == 199
+    assert calls <= 2 * (path.stat().st_size // xmlsafe.CHUNK + 2) + 4
+
+
+# Pieces of a class's <lines>: plain lines the bulk path takes, and everything that stops it.
+_NUMBER = st.integers(min_value=0, max_value=400).map(str) | st.sampled_from(["007", "0"])
+_HITS = st.sampled_from(["0", "00", "1", "3", "0012", "123456789012345678901234567890"])
+_CONDITION = st.sampled_from(["50% (1/2)", "66.67% (2/3)", "0% (0/4)", "100% (2/2)",
+                              "150% (3/2)", "50%(1/2)", ""])
+_CHILDREN = st.sampled_from([
+    "/>", "><conditions/></line>", "><conditions></conditions></line>",
+    '>\n  <conditions>\n    <condition number="0" type="jump" coverage="50%"/>\n'
+    '  </conditions>\n</line>',
+    '><conditions><condition number="0" type="switch" coverage="25%"/>'
+    '<condition number="1" type="jump" coverage="100%"/></conditions></line>'])
+_PLAIN_LINE = st.builds(
+    lambda number, hits, branch, condition, missing, children: (
+        f'<line number="{number}" hits="{hits}"'
+        + {"none": "", "false": ' branch="false"', "true": ' branch="true"',
+           "cond": f' branch="true" condition-coverage="{condition}"'}[branch]
+        + (' missing-branches="3,-1"' if missing and branch == "cond" else "")
+        + (children if branch == "cond" else "/>")),
+    _NUMBER, _HITS, st.sampled_from(["none", "false", "true", "cond"]), _CONDITION, st.booleans(),
+    _CHILDREN)
+_ODD = st.sampled_from([
+    '<!-- <line number="9" hits="1"/> -->', '<?pi x?>', "<![CDATA[ <lines> ]]>", "text",
+    '<line hits="1" number="11"/>', "<line number='12' hits='1'/>",
+    '<line number="&#49;3" hits="1"/>', '<line number="14" hits="1" />',
+    '<line number="15" hits="0" branch="true" condition-coverage="50% (1/2)"><conditions>'
+    '<condition number="0" type="jump" coverage="50%" extra="1"/></conditions></line>',
+    '<line number="15" hits="0" branch="true" condition-coverage="50% (1/2)"><conditions>'
+    '<condition number="0" type="jump" coverage="50%"><x/></condition></conditions></line>',
+    '<line number="15" hits="0" branch="true" condition-coverage="50% (1/2)"><conditions>'
+    '<condition number="0" type="<" coverage="50%"/></conditions></line>',
+    '<method name="m"><lines><line number="16" hits="1"/></lines></method>',
+    "</lines><lines>", '<line number="17"/>', '<line number="99999999999" hits="1"/>',
+    '<line number="18" hits="-1"/>', "<line number=\"19\" hits=\"1\"/><unclosed>",
+    '<line number="20" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="&#50;"/>',
+    '<line number="21" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="<"/>',
+    "\x0c", "\xa0",  # not XML whitespace: a form feed is not even a character XML allows
+])
+_SPACE = st.sampled_from(["", "", "\n", "\t\t", "\r\n", "\r", " \n "])
+_PLAIN_RUN = st.lists(st.tuples(_SPACE, _PLAIN_LINE), max_size=12).map(
+    lambda pieces: "".join(a + b for a, b in pieces))
+_MIXED_RUN = st.lists(st.tuples(_SPACE, st.one_of(_PLAIN_LINE, _PLAIN_LINE, _ODD)),
+                      max_size=12).map(lambda pieces: "".join(a + b for a, b in pieces))
+# A class's <lines>: a run the bulk path takes, then whatever ends it, then anything.
+_LINES = st.tuples(_PLAIN_RUN, _SPACE, _ODD, _MIXED_RUN).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(classes=st.lists(_LINES, min_size=1, max_size=4),
+       chunk=st.sampled_from([64, 200, 4096, xmlsafe.CHUNK]),
+       prolog=st.sampled_from(['<?xml version="1.0" ?>\n',
+                               '<?xml version="1.0" encoding="ISO-8859-1"?>',
+                               '<?xml version="1.0" encoding="windows-1252"?>', ""]))
+def test_bulk_and_events_agree_on_any_report(classes: list[str], chunk: int,
+                                             prolog: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch, tempfile.TemporaryDirectory() as tmp:
+        monkeypatch.setattr(xmlsafe, "CHUNK", chunk)
+        _both(_write(Path(tmp), _report(*classes, prolog=prolog)), monkeypatch)
+
+
+PRODUCERS = Path(__file__).parent.parent / "integration" / "producers"
+
+
+@pytest.mark.parametrize("name", ["gcovr.xml", "java-cobertura.xml", "nyc.xml", "c8.xml"])
+def test_other_producers_reports_are_taken_in_bulk_too(
+        monkeypatch: pytest.MonkeyPatch, taken: list[int], name: str) -> None:
+    kind, data, _ = _both(PRODUCERS / name, monkeypatch)
+    assert kind == "read" and data.lines.total > 0
+    assert taken  # <conditions> under a branch line, branch="false": all in the grammar
