@@ -1,7 +1,7 @@
 """Releasegate's own pipeline, and the kit's reference noxfile.
 
-A bare `nox` runs every session in order: lint, security, unit, integration,
-coverage, gate. Each session does one job; pass arguments through after `--`
+A bare `nox` runs every session in order: lint, typecheck, security, unit,
+integration, coverage, gate. Each session does one job; pass arguments through after `--`
 (`nox -s unit -- -k thresholds`).
 """
 
@@ -18,7 +18,8 @@ import nox
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "security", "unit", "integration", "coverage", "gate"]
+nox.options.sessions = ["lint", "typecheck", "security", "unit", "integration", "coverage",
+                        "gate"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -65,7 +66,7 @@ def install_project(session: nox.Session, *groups: str) -> None:
     A non-editable install into a reused venv is the known stale-install trap:
     uv sees the same version number and keeps the old build.
     """
-    args = ["-e", ".[all]"] if "test" in groups else ["-e", "."]
+    args = ["-e", ".[all]"] if {"test", "typecheck"} & set(groups) else ["-e", "."]
     for group in groups:
         args += nox.project.dependency_groups(PYPROJECT, group)
     session.install(*args)
@@ -116,6 +117,13 @@ def _shared_tool(name: str) -> str | None:
     """A tool the kit's developers keep beside the checkout (../shared/tools)."""
     path = ROOT.parent / "shared" / "tools" / name
     return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over gate/ ([tool.mypy]), with the drivers installed for their types."""
+    install_project(session, "typecheck")
+    session.run("mypy", *session.posargs)
 
 
 @nox.session

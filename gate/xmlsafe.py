@@ -116,11 +116,13 @@ class Feeder:
 
     def line(self) -> int:
         """The file's line number where expat is now."""
-        return self.parser.CurrentLineNumber + self.taken_lines
+        line: int = self.parser.CurrentLineNumber
+        return line + self.taken_lines
 
     def offset(self) -> int:
         """How far into the file expat (or the shortcut) has read."""
-        return max(self.parser.CurrentByteIndex, 0) + self.taken
+        index: int = self.parser.CurrentByteIndex
+        return max(index, 0) + self.taken
 
     def run(self, handle: IO[bytes]) -> None:
         """Feed all of `handle`, then finish the document."""

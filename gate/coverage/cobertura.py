@@ -22,7 +22,7 @@ from collections import deque
 from itertools import compress, repeat
 from operator import gt
 from pathlib import Path
-from typing import IO, Any, Iterable, NoReturn
+from typing import IO, Any, Callable, Iterable, NoReturn
 
 from gate import xmlsafe
 from gate.coverage.model import BranchTable, CoverageData, FileCoverage
@@ -61,7 +61,7 @@ _GROUPS = _SIMPLE_LINE.groups + 1  # what split() yields per line: the text befo
 _CLASS_LINES = re.compile(rb"<lines>(?=[ \t\r\n]{0,200}<line )")
 #: Encodings in which the bytes of _SIMPLE_LINE mean the characters they spell.
 _ASCII_COMPATIBLE = {"utf-8", "us-ascii", "iso-8859-1"}
-_consume = deque(maxlen=0).extend
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # run an iterator
 
 
 class _Bad(Exception):
@@ -151,7 +151,7 @@ class _Reader:
         self.allocated = 0
         self.feeder: xmlsafe.Feeder | None = None
         self.opened = -1  # where the current class's <lines> starts, as expat counts
-        self.current: _File | None = None
+        self.current = _File()  # the class whose <lines> was opened last
         self.ascii = True  # the encoding spells ASCII as ASCII
 
     def parse(self, handle: IO[bytes]) -> None:
@@ -204,7 +204,6 @@ class _Reader:
 
     def _add_run(self, parts: list[Any]) -> bool:
         """Add the lines split from a run; False, adding nothing, if one is out of bounds."""
-        assert self.current is not None
         numbers = list(map(int, parts[1::_GROUPS]))
         top = max(numbers)
         totals = parts[5::_GROUPS]
@@ -226,8 +225,8 @@ class _Reader:
 
     def _afford(self, size: int) -> bool:
         """Count `size` more bytes of line buffers, unless out of proportion to the report."""
-        assert self.feeder is not None
-        if self.allocated + size > SLACK + self.feeder.offset():
+        read = self.feeder.offset() if self.feeder is not None else 0
+        if self.allocated + size > SLACK + read:
             return False
         self.allocated += size
         return True

@@ -102,7 +102,7 @@ def test_nox_lists_the_documented_sessions_in_order() -> None:
     sessions = json.loads(listed.stdout)
     names = [s["session"] for s in sessions]
     bases = list(dict.fromkeys(name.split("-")[0] for name in names))
-    assert bases == ["lint", "security", "unit", "integration", "coverage", "gate"]
+    assert bases == ["lint", "typecheck", "security", "unit", "integration", "coverage", "gate"]
     # Only interpreters that exist here: with CI=true a missing one would fail the run.
     for name in names:
         if "-" in name:

@@ -243,3 +243,20 @@ def test_other_producers_reports_are_taken_in_bulk_too(
     kind, data, _ = _both(PRODUCERS / name, monkeypatch)
     assert kind == "read" and data.lines.total > 0
     assert taken  # <conditions> under a branch line, branch="false": all in the grammar
+
+
+def test_a_huge_attribute_inside_a_run_is_still_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xmlsafe, "MAX_TOKEN", 1 << 20)
+    huge = '<line number="500" hits="1" note="' + "x" * (3 << 20) + '"/>'
+    kind, message = _both(_write(tmp_path, _report(PLAIN + huge)), monkeypatch)
+    assert kind == "error" and "an XML token longer than 1 MiB" in message
+
+
+@pytest.mark.parametrize("total", [300, 1 << 40])
+def test_branch_counts_widen_either_way(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, total: int) -> None:
+    big = (f'<line number="500" hits="1" branch="true" '
+           f'condition-coverage="50% ({total // 2}/{total})"/>')
+    kind, data, _ = _both(_write(tmp_path, _report(PLAIN + big)), monkeypatch)
+    assert kind == "read" and (data.branches.covered, data.branches.total) == (total // 2, total)
