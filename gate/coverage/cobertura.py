@@ -127,16 +127,16 @@ def _to_bytes(bits: int) -> bytes:
 
 
 class _Reader:
-    """Builds per-file bitmaps from expat events, and from runs of plain <line/>s.
+    """Builds per-file bitmaps from expat events, and from runs of <line>s read in bulk.
 
     Expat reads the document's structure; a handler call per <line> would cost
     more than twice expat's own parse, so a class's <lines> are read in bulk
-    where they can be (`take`): a run of <line/> elements that match
+    where they can be (`take`): a run of <line> elements that match
     _SIMPLE_LINE exactly is split by one regular expression and turned into
     bitmaps with C-level map() calls, and expat skips it. Anything else in a
-    run (a comment, a child element, another attribute order, a reference)
-    ends the bulk read there, and expat's events take over, so both ways read
-    the same lines the same way.
+    run (a comment, another attribute order, a reference, a child other than
+    <conditions>) ends the bulk read there, and expat's events take over, so
+    both ways read the same lines the same way.
 
     The event path sets one byte per line in a buffer for the current class,
     packed into bitmaps (in C) when the class ends.
@@ -155,7 +155,7 @@ class _Reader:
         self.ascii = True  # the encoding spells ASCII as ASCII
 
     def parse(self, handle: IO[bytes]) -> None:
-        """Feed the whole of `handle` to expat, taking the plain <line/> runs in bulk."""
+        """Feed the whole of `handle` to expat, taking the runs of <line>s in bulk."""
         parser = xmlsafe.parser()
         parser.ordered_attributes = True
         parser.XmlDeclHandler = self._declared
