@@ -2,7 +2,7 @@
 
 Why not ElementTree: a 500 MB report would need gigabytes as a tree, and even
 defusedxml's iterparse runs its pure-Python tree builder on every element. This
-reader drives expat directly, reads the runs of plain <line/>s that make up
+reader drives expat directly, reads the runs of <line> elements that make up
 most of a report in bulk (see _Reader), and keeps only per-file bitmaps, so
 memory follows the number of measured lines (a quarter of a byte each), not the
 size of the file.
@@ -33,7 +33,7 @@ MAX_LINE = 10_000_000
 #: The line buffers may take this much memory, plus one byte per byte of report
 #: read: a crafted report of huge line numbers cannot make memory or time explode.
 SLACK = 64 << 20
-#: Read runs of plain <line/>s in bulk; False sends every line through expat's
+#: Read runs of <line>s in bulk; False sends every line through expat's
 #: events (the tests compare the two ways).
 BULK = True
 HINT_XML = "produce it with `coverage xml` (or pytest --cov-report=xml)"
