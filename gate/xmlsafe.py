@@ -156,9 +156,7 @@ class Feeder:
                     continue
             hit = find(data, pos)
             if hit is None:
-                stop = len(data) if final else max(pos, len(data) - keep)
-                self._parse(data[pos:stop])
-                pos = stop
+                pos = self._parse_held(data, pos, final)
                 if final:
                     return
                 continue
@@ -169,11 +167,15 @@ class Feeder:
                 # The marker sits inside an unfinished token (a comment, an
                 # attribute): expat 2.5 rescans such a token on every call, so it
                 # gets the rest of what has been read in one piece.
-                stop = len(data) if final else max(pos, len(data) - keep)
-                self._parse(data[pos:stop])
-                pos = stop
+                pos = self._parse_held(data, pos, final)
             else:
                 taking = shortcut.cue(start)
+
+    def _parse_held(self, data: bytes, pos: int, final: bool) -> int:
+        """Parse data[pos:] but for the last MARKER_REACH bytes (a marker may start there)."""
+        stop = len(data) if final else max(pos, len(data) - MARKER_REACH)
+        self._parse(data[pos:stop])
+        return stop
 
     def _parse(self, data: bytes) -> None:
         parser = self.parser
