@@ -5,7 +5,7 @@ same file, each in a fresh process (peak RSS is per process):
 
 - expat, no handlers: the floor for parsing the bytes at all;
 - defusedxml.ElementTree.parse: the obvious way, a whole tree in memory;
-- gate.junit.reader.read: the streaming reader (one small case per test).
+- gate.readers.junit.reader.read: the streaming reader (one small case per test).
 
 Usage: python benchmarks/junit_read.py [TESTS [OUTPUT_BYTES]]: TESTS test
 cases (default 200000), each passing test with OUTPUT_BYTES of captured
@@ -41,8 +41,8 @@ n = sum(1 for _ in tree.iter("testcase"))
 """,
     "gate reader": """
 from pathlib import Path
-from gate.junit.reader import read
-from gate.junit.model import combine
+from gate.readers.junit.reader import read
+from gate.readers.junit.model import combine
 found = read(Path(PATH))
 results = combine([(found.path, found.suites, found.cases)])
 results.slowest(10)

@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 
 from gate import __version__
-from gate.scaffold import PARTS
 from gate.scaffold.project import Project
 
 
@@ -93,7 +92,7 @@ def substitutions(project: Project, version: str) -> dict[str, list[tuple[str, s
     }
 
 
-def plan(project: Project, parts: tuple[str, ...] = PARTS, force: bool = False) -> list[Action]:
+def plan(project: Project, parts: tuple[str, ...], force: bool = False) -> list[Action]:
     """Every file of the chosen parts, with what would happen to it."""
     actions = []
     for template in TEMPLATES:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from gate import xmlsafe
-from gate.coverage import cobertura
-from gate.coverage.cobertura import read
-from gate.coverage.model import BranchTable, CoverageData, FileCoverage, combine
 from gate.errors import InputError, UnsafeInputError
 from gate.model import Ratio
+from gate.readers import xmlsafe
+from gate.readers.coverage import cobertura
+from gate.readers.coverage.cobertura import read
+from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage, combine
 from tests.cobertura_xml import cobertura as report_text
 from tests.cobertura_xml import ratio_report
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate import xmlsafe
-from gate.coverage import cobertura
 from gate.errors import InputError
+from gate.readers import xmlsafe
+from gate.readers.coverage import cobertura
 
 
 def _outcome(path: Path, bulk: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gate.checks import coverage
-from gate.checks.coverage import CoverageSettings, configure, run
+from gate.checks.coverage import run
+from gate.checks.coverage.check import WORST_SHOWN
+from gate.checks.coverage.settings import CoverageSettings, configure
 from gate.errors import InputError
 from gate.model import Ratio, Status
 from gate.thresholds import parse_threshold
@@ -114,7 +115,7 @@ def test_worst_files_are_capped_and_ordered_by_lines_missed(tmp_path: Path) -> N
     files = {f"m{i:02d}.py": [(n, 1 if n > i else 0) for n in range(1, 30)] for i in range(15)}
     path = write_report(tmp_path / "c.xml", files)
     [result] = run(_settings(path, min_lines="1"))
-    assert len(result.findings) == coverage.WORST_SHOWN
+    assert len(result.findings) == WORST_SHOWN
     assert [f.file for f in result.findings][:3] == ["m14.py", "m13.py", "m12.py"]
 
 

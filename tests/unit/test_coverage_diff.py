@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.coverage.diff import check_ref, format_ranges, line_ranges, parse_diff, unquote
 from gate.errors import InputError, UsageError
+from gate.gitdiff import check_ref, format_ranges, line_ranges, parse_diff, unquote
 
 
 def parse(text: str) -> dict[str, tuple[int, ...]]:

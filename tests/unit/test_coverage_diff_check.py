@@ -5,11 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from gate.checks.coverage import OPTIONS, configure
-from gate.checks.coverage_diff import diff_result
-from gate.coverage.diff import Change
-from gate.coverage.model import FileCoverage
+from gate.checks.coverage.diff import diff_result
+from gate.checks.coverage.settings import OPTIONS, configure
+from gate.gitdiff import Change
 from gate.model import Ratio, Report, Status
+from gate.readers.coverage.model import FileCoverage
 from gate.report.github import annotations, outputs
 
 

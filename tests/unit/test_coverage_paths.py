@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.coverage.paths import PathMap, PathMapper, parse_path_map
+from gate.checks.coverage.paths import PathMap, PathMapper, parse_path_map
 from gate.errors import UsageError
 
 ROOT = "/work/repo"

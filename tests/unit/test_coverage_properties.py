@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate.checks.coverage import CoverageSettings, run
+from gate.checks.coverage import run
+from gate.checks.coverage.settings import CoverageSettings
 from gate.model import Status
 from gate.thresholds import parse_threshold
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.checks.coverage_ratchet import ratchet_result
-from gate.coverage.baseline import FileCounts, Snapshot, file_rows, read_baseline
+from gate.checks.coverage.baseline import FileCounts, Snapshot, file_rows, read_baseline
+from gate.checks.coverage.ratchet import ratchet_result
 from gate.errors import InputError
 from gate.model import Ratio, Report, Status
 from gate.report.json_report import render

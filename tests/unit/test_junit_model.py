@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.junit.model import Case, Outcome, Suite, combine, first_line, matches, merge, record, then
+from gate.readers.junit.model import (
+    Case,
+    Outcome,
+    Suite,
+    combine,
+    first_line,
+    matches,
+    merge,
+    record,
+    then,
+)
 
 P, F, E, S, X = (Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED,
                  Outcome.XFAILED)

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate import xmlsafe
 from gate.errors import InputError, UnsafeInputError
-from gate.junit.model import Outcome
-from gate.junit.reader import read
+from gate.readers import xmlsafe
+from gate.readers.junit.model import Outcome
+from gate.readers.junit.reader import read
 
 PYTEST = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites name="pytest tests"><testsuite name="pytest" errors="1" failures="1" skipped="2"

@@ -10,13 +10,23 @@ from pathlib import Path
 import pytest
 
 from gate.checks import tests as family
+from gate.checks.tests import settings as declared
+from gate.checks.tests.check import (
+    ceil_percent,
+    check_count,
+    check_duration,
+    check_failures,
+    check_flaky,
+    check_required,
+    check_skipped,
+    expand,
+    seconds,
+)
+from gate.checks.tests.settings import SkipLimit, TestsSettings
 from gate.errors import InputError, UsageError
 from gate.family import Origin
-from gate.junit.checks import (SkipLimit, TestsSettings, ceil_percent, check_count,
-                               check_duration, check_failures, check_flaky, check_required,
-                               check_skipped, seconds)
-from gate.junit.model import Case, Outcome, Results, Suite, combine, record, then
 from gate.model import Status
+from gate.readers.junit.model import Case, Outcome, Results, Suite, combine, record, then
 
 P, F, E, S, X = (Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED,
                  Outcome.XFAILED)
@@ -207,33 +217,33 @@ ORIGIN = Origin("--x", Path("/base"))
     ("1.0", SkipLimit(fraction=Fraction(1))),
 ])
 def test_max_skipped_is_a_count_or_a_fraction(raw: object, expected: SkipLimit) -> None:
-    assert family._skip_limit(raw, ORIGIN) == expected
+    assert declared._skip_limit(raw, ORIGIN) == expected
 
 
 @pytest.mark.parametrize("raw", [True, "-1", "lots", "150%", 1.5, [1]])
 def test_bad_max_skipped(raw: object) -> None:
     with pytest.raises(UsageError, match=r"^--x: "):
-        family._skip_limit(raw, ORIGIN)
+        declared._skip_limit(raw, ORIGIN)
 
 
 def test_seconds_and_policy_options() -> None:
-    assert family._seconds("1.25", ORIGIN) == Decimal("1.25")
-    assert family._seconds(0.1, ORIGIN) == Decimal("0.1")  # a TOML float keeps its digits
+    assert declared._seconds("1.25", ORIGIN) == Decimal("1.25")
+    assert declared._seconds(0.1, ORIGIN) == Decimal("0.1")  # a TOML float keeps its digits
     for bad in ("0", "-2", "nan", "inf", "soon", True):
         with pytest.raises(UsageError):
-            family._seconds(bad, ORIGIN)
-    assert family._policy(" Block ", ORIGIN) == "block"
+            declared._seconds(bad, ORIGIN)
+    assert declared._policy(" Block ", ORIGIN) == "block"
     with pytest.raises(UsageError, match="expected one of block, warn, allow, got 'fail'"):
-        family._policy("fail", ORIGIN)
+        declared._policy("fail", ORIGIN)
 
 
 def test_configure() -> None:
-    assert family.configure({}) is None
-    only_files = family.configure({"files": (Path("a.xml"),)})
+    assert declared.configure({}) is None
+    only_files = declared.configure({"files": (Path("a.xml"),)})
     assert only_files == TestsSettings(files=(Path("a.xml"),))
     assert (only_files.min_tests, only_files.slowest, only_files.flaky) == (1, 5, "warn")
     # A tests setting without a file still asks for the family: the run then says what is missing.
-    no_files = family.configure({"min-tests": 10})
+    no_files = declared.configure({"min-tests": 10})
     assert no_files is not None and no_files.files == () and no_files.min_tests == 10
     with pytest.raises(InputError, match="no JUnit report is given"):
         family.run(no_files)
@@ -242,11 +252,11 @@ def test_configure() -> None:
 def test_settings_table_and_flags(tmp_path: Path) -> None:
     table = {"files": ["reports/junit-*.xml"], "max-skipped": "10%", "require-tests": ["it"],
              "flaky": "block", "slowest": 3}
-    options = {o.key: o for o in family.OPTIONS}
+    options = {o.key: o for o in declared.OPTIONS}
     args = argparse.Namespace(**{family.FAMILY.dest(options["min-tests"]): "7",
                                  family.FAMILY.dest(options["flaky"]): "allow"})
     values = family.FAMILY.values(args, table, "pyproject.toml: tool.gate.tests", tmp_path)
-    settings = family.configure(values)
+    settings = declared.configure(values)
     assert settings == TestsSettings(files=(tmp_path / "reports/junit-*.xml",),
                                      max_skipped=SkipLimit(fraction=Fraction(1, 10)),
                                      require=("it",), min_tests=7, slowest=3, flaky="allow")
@@ -271,9 +281,9 @@ def test_families_with_the_same_key_keep_their_flags_apart(tmp_path: Path) -> No
 def test_expand_globs_in_order_and_literal_paths(tmp_path: Path) -> None:
     for name in ("junit-b.xml", "junit-a.xml", "other.xml", "x[1].xml"):
         (tmp_path / name).write_text("<testsuite/>")
-    assert family.expand([tmp_path / "junit-*.xml", tmp_path / "junit-a.xml"]) == [
+    assert expand([tmp_path / "junit-*.xml", tmp_path / "junit-a.xml"]) == [
         tmp_path / "junit-a.xml", tmp_path / "junit-b.xml"]
-    assert family.expand([tmp_path / "x[1].xml"]) == [tmp_path / "x[1].xml"]
-    assert family.expand([tmp_path / "missing.xml"]) == [tmp_path / "missing.xml"]
+    assert expand([tmp_path / "x[1].xml"]) == [tmp_path / "x[1].xml"]
+    assert expand([tmp_path / "missing.xml"]) == [tmp_path / "missing.xml"]
     with pytest.raises(InputError, match=r"no JUnit report matches .*/nothing-\*\.xml"):
-        family.expand([tmp_path / "nothing-*.xml"])
+        expand([tmp_path / "nothing-*.xml"])

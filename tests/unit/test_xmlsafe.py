@@ -1,4 +1,4 @@
-"""gate.xmlsafe, as both readers use it: the same refusals and messages for every bad file."""
+"""gate.readers.xmlsafe, as both readers use it: the same refusals and messages for every bad file."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gate import xmlsafe
-from gate.coverage import cobertura
 from gate.errors import InputError, UnsafeInputError
-from gate.junit import reader as junit
+from gate.readers import xmlsafe
+from gate.readers.coverage import cobertura
+from gate.readers.junit import reader as junit
 
 GOOD = (b'<?xml version="1.0"?><coverage lines-valid="2" lines-covered="1"><packages><package>'
         b'<classes><class name="a" filename="a.py"><lines><line number="1" hits="1"/>'

@@ -6,7 +6,7 @@ or <skipped> child. Attempts a rerun plugin reports inside a testcase
 (<flakyFailure>, <flakyError>, <rerunFailure>, <rerunError>) count as failed
 attempts; <property name="marker" value="..."/> gives a test its markers.
 
-Like the Cobertura reader it drives expat directly (gate.xmlsafe: defusedxml's
+Like the Cobertura reader it drives expat directly (gate.readers.xmlsafe: defusedxml's
 handlers, streamed in pieces) and keeps one small case per test, never the stack
 traces or captured output, so memory follows the number of tests, not the
 size of the file.
@@ -22,9 +22,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from gate import xmlsafe
 from gate.errors import InputError
-from gate.junit.model import EMPTY, ZERO, Case, Outcome, Suite, first_line, then
+from gate.readers import xmlsafe
+from gate.readers.junit.model import EMPTY, ZERO, Case, Outcome, Suite, first_line, then
 
 WHAT = "JUnit report"
 HINT = "produce it with pytest --junitxml=PATH (or your runner's JUnit XML reporter)"

@@ -1,6 +1,6 @@
 """The coverage.diff check: coverage of the lines a change added or changed.
 
-The family module (gate/checks/coverage.py) imports this only when the check
+The family's run (check.py) imports this only when the check
 runs, so that `gate --help` stays quick.
 """
 
@@ -11,14 +11,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from gate.coverage.diff import Change, changed_lines, format_ranges, line_ranges, tracked_files
-from gate.coverage.model import CoverageData, FileCoverage
-from gate.coverage.paths import PathMapper
+from gate.checks.coverage.paths import PathMapper
+from gate.gitdiff import Change, changed_lines, format_ranges, line_ranges, tracked_files
 from gate.model import CheckResult, Finding, Ratio, Status
+from gate.readers.coverage.model import CoverageData, FileCoverage
 from gate.thresholds import show, show_threshold
 
 if TYPE_CHECKING:
-    from gate.checks.coverage import CoverageSettings
+    from gate.checks.coverage.settings import CoverageSettings
 
 NOT_IN_REPORT_SHOWN = 200
 

@@ -1,6 +1,6 @@
 """The coverage.ratchet check: coverage must not fall below a baseline's.
 
-The family module (gate/checks/coverage.py) imports this only when the check
+The family's run (check.py) imports this only when the check
 runs, so that `gate --help` stays quick.
 """
 
@@ -11,14 +11,14 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from gate.coverage.baseline import Snapshot, file_rows, read_baseline, snapshot
-from gate.coverage.model import CoverageData
+from gate.checks.coverage.baseline import Snapshot, file_rows, read_baseline, snapshot
 from gate.errors import InputError
 from gate.model import CheckResult, Finding, Ratio, Status
+from gate.readers.coverage.model import CoverageData
 from gate.thresholds import percent_places, show
 
 if TYPE_CHECKING:
-    from gate.checks.coverage import CoverageSettings
+    from gate.checks.coverage.settings import CoverageSettings
 
 
 def run_ratchet(settings: CoverageSettings, data: CoverageData) -> CheckResult:

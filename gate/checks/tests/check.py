@@ -1,63 +1,72 @@
-"""The tests family's checks: pure functions of combined JUnit results, and their settings.
-
-Imported when the checks run, never at start-up (gate/checks/tests.py declares
-the family and its options).
-"""
+"""The tests family's checks: pure functions of combined JUnit results, and the run."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
 
-from gate.junit.model import ZERO, Case, Outcome, Results, select
+from gate.checks.tests.settings import SkipLimit, TestsSettings
+from gate.errors import InputError
 from gate.model import CheckResult, Finding, Status
-from gate.thresholds import floor_percent, percent_places, show_threshold
+from gate.readers.junit.model import ZERO, Case, Outcome, Results, select
+from gate.thresholds import floor_percent, percent_places
 
 FAMILY_NAME = "tests"
-DEFAULT_SLOWEST = 5
-DEFAULT_MIN_TESTS = 1
 SKIP_REASONS_SHOWN = 20
 
 
-@dataclass(frozen=True)
-class SkipLimit:
-    """`max-skipped`: a number of tests, or a fraction of all tests."""
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """The files to read: each path as given, or a glob's matches in sorted order."""
+    import glob
 
-    count: int | None = None
-    fraction: Fraction | None = None
-
-    def allows(self, skipped: int, total: int) -> bool:
-        """Whether `skipped` of `total` tests is within the limit."""
-        if self.fraction is not None:
-            return Fraction(skipped, total or 1) <= self.fraction
-        return skipped <= (self.count or 0)
-
-    def describe(self) -> str:
-        """`2 tests` or `5.00%`."""
-        if self.fraction is not None:
-            return show_threshold(self.fraction)
-        count = self.count or 0
-        return f"{count} test{'' if count == 1 else 's'}"
+    files: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if not path.exists() and any(c in text for c in "*?["):
+            found = sorted(glob.glob(text, recursive=True))
+            if not found:
+                raise InputError(f"no JUnit report matches {text}",
+                                 "produce them with pytest --junitxml=PATH")
+            files.extend(Path(f) for f in found)
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
 
 
-@dataclass(frozen=True)
-class TestsSettings:
-    """What the tests family checks, and on which JUnit files."""
+def evaluate(settings: TestsSettings) -> list[CheckResult]:
+    """Read the JUnit files and run every check."""
+    from gate.readers.junit.model import combine
+    from gate.readers.junit.reader import read
 
-    __test__ = False  # not a pytest test class
-
-    files: tuple[Path, ...]
-    max_skipped: SkipLimit | None = None
-    require: tuple[str, ...] = ()
-    min_tests: int = DEFAULT_MIN_TESTS
-    max_test_seconds: Decimal | None = None
-    max_suite_seconds: Decimal | None = None
-    slowest: int = DEFAULT_SLOWEST
-    flaky: str = "warn"
+    if not settings.files:
+        raise InputError("tests checks are configured but no JUnit report is given",
+                         "pass --junit-file PATH (pytest --junitxml=PATH writes one), set "
+                         "files under [tool.gate.tests], or --skip tests")
+    warnings = []
+    read_files = []
+    for path in expand(settings.files):
+        found = read(path)
+        if not found.records:
+            warnings.append(f"{path}: contains no test cases")
+        read_files.append((found.path, found.suites, found.cases))
+    results = combine(read_files)
+    checks = [
+        check_failures(results),
+        check_count(results, settings.min_tests),
+        check_skipped(results, settings.max_skipped),
+    ]
+    if settings.require:
+        checks.append(check_required(results, settings.require))
+    checks.append(check_flaky(results, settings.flaky))
+    checks.append(check_duration(results, settings.slowest, settings.max_test_seconds,
+                                 settings.max_suite_seconds))
+    if warnings:  # they concern the files, so they travel with the first check
+        checks[0] = replace(checks[0], warnings=tuple(warnings) + checks[0].warnings)
+    return checks
 
 
 def _plural(n: int, word: str) -> str:

@@ -24,9 +24,9 @@ from operator import gt
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, NoReturn
 
-from gate import xmlsafe
-from gate.coverage.model import BranchTable, CoverageData, FileCoverage
 from gate.errors import InputError
+from gate.readers import xmlsafe
+from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage
 
 #: No source file has ten million lines; a larger number is a broken report.
 MAX_LINE = 10_000_000

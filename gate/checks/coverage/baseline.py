@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from gate import xmlsafe
-from gate.coverage.model import CoverageData
 from gate.errors import InputError
 from gate.model import Ratio
+from gate.readers import xmlsafe
+from gate.readers.coverage.model import CoverageData
 
 #: The checks whose `data.files` hold per-file counts, in the order they are looked for.
 CARRIERS = ("coverage.line", "coverage.ratchet")
@@ -84,7 +84,7 @@ def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
     """Read a baseline file of either kind; returns its counts and warnings about it."""
     first = _first_byte(path)
     if first == b"<":
-        from gate.coverage.cobertura import read
+        from gate.readers.coverage.cobertura import read
 
         data, warnings = read(path)
         return snapshot(data), warnings

@@ -1,1 +1,0 @@
-"""JUnit XML test results: a streaming, defused reader and the model it builds."""

@@ -1,0 +1,1 @@
+"""JUnit XML test results: the streaming reader and the combined model."""
