@@ -20,7 +20,7 @@ import re
 from array import array
 from collections import deque
 from itertools import compress, repeat
-from operator import gt
+from operator import gt, or_
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, NoReturn
 
@@ -44,24 +44,37 @@ _COVERED = bytes.maketrans(b"\0\1\3", b"001")
 _U32 = 0xFFFFFFFF
 #: condition-coverage as every producer writes it: "50% (1/2)", "66.66% (2/3)".
 _CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
-#: One <line> as coverage.py, pytest-cov, istanbul, gcovr and Java's Cobertura write
-#: it (the last two give a branch line <conditions>, which count for nothing), with
-#: the XML whitespace before it. Its groups: number, hits when zero, hits when not,
-#: and a branch line's covered and total conditions. ASCII only, no references, no
-#: other markup: a run of these is well-formed, and means what expat's events say.
+#: One <line> as coverage.py, pytest-cov, istanbul, gcovr, Java's Cobertura and
+#: JaCoCo converters write it, with the XML whitespace before it: coverage.py's
+#: missing-branches (exit arcs as "exit", or as negative lines in older
+#: versions), gcovr's and Java's <conditions> children (they count for nothing),
+#: ElementTree's space before "/>". Its groups: number, hits when zero, hits when
+#: not, and a branch line's covered and total conditions. ASCII only, no
+#: references, no other markup: a run of these is well-formed, and means what
+#: expat's events say. No possessive quantifier: Python 3.10 has none, and every
+#: repetition here ends at a character it cannot match, so none backtracks far.
 _SIMPLE_LINE = re.compile(
-    rb'[ \t\r\n]*+<line number="(\d++)" hits="(?:(0++)|(\d++))"'
-    rb'(?: branch="false"'
-    rb'| branch="true"(?: condition-coverage="\d++(?:\.\d++)?% \((\d++)/(\d++)\)")?)?'
-    rb'(?: missing-branches="[0-9,-]*+")?'
-    rb'(?:/>|>[ \t\r\n]*+<conditions>(?:[ \t\r\n]*+<condition number="\d++" type="[a-z]++"'
-    rb' coverage="\d++%"/>)*+[ \t\r\n]*+</conditions>[ \t\r\n]*+</line>)')
+    rb'[ \t\r\n]*<line number="(\d+)" hits="(?:(0+)|(\d+))"(?:/>'  # most lines end here
+    rb'|(?: branch="false"'
+    rb'| branch="true"(?: condition-coverage="\d+(?:\.\d+)?% \((\d+)/(\d+)\)")?)?'
+    rb'(?: missing-branches="(?:[0-9,-]|exit)*")?'
+    rb' ?(?:/>|>[ \t\r\n]*<conditions>(?:[ \t\r\n]*<condition number="\d+" type="[a-z]+"'
+    rb' coverage="\d+%" ?/>)*[ \t\r\n]*</conditions>[ \t\r\n]*</line>))')
 _GROUPS = _SIMPLE_LINE.groups + 1  # what split() yields per line: the text before it, then groups
 #: Where a run may start: a <lines> tag followed by a <line> (the feeder's marker).
 _CLASS_LINES = re.compile(rb"<lines>(?=[ \t\r\n]{0,200}<line )")
 #: Encodings in which the bytes of _SIMPLE_LINE mean the characters they spell.
 _ASCII_COMPATIBLE = {"utf-8", "us-ascii", "iso-8859-1"}
 _consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # run an iterator
+
+
+def _size(number: int) -> int:
+    """How long a line buffer holding `number` is: a function of the largest number alone.
+
+    Both ways of reading grow a buffer to this size, so they count the same
+    bytes against SLACK whatever order the lines come in.
+    """
+    return min(1 << number.bit_length(), MAX_LINE + 1)
 
 
 class _Bad(Exception):
@@ -130,16 +143,19 @@ class _Reader:
     """Builds per-file bitmaps from expat events, and from runs of <line>s read in bulk.
 
     Expat reads the document's structure; a handler call per <line> would cost
-    more than twice expat's own parse, so a class's <lines> are read in bulk
-    where they can be (`take`): a run of <line> elements that match
-    _SIMPLE_LINE exactly is split by one regular expression and turned into
-    bitmaps with C-level map() calls, and expat skips it. Anything else in a
-    run (a comment, another attribute order, a reference, a child other than
-    <conditions>) ends the bulk read there, and expat's events take over, so
-    both ways read the same lines the same way.
+    more than twice expat's own parse, so the runs of <line>s in each <lines>
+    (a class's own, and the ones inside a <method>, which are read and then
+    dropped) are read in bulk where they can be (`take`): a run of <line>
+    elements that match _SIMPLE_LINE exactly is split by one regular expression
+    and written into the same line buffer with C-level map() calls, and expat
+    skips it. Anything else in a run (a comment, another attribute order, a
+    reference, a child other than <conditions>) ends the bulk read there, and
+    expat's events take over, so both ways read the same lines the same way.
 
-    The event path sets one byte per line in a buffer for the current class,
-    packed into bitmaps (in C) when the class ends.
+    Lines go to a buffer of one byte per line number: the current class's
+    (packed into its file's bitmaps, in C, when the class ends), or the one
+    for lines that do not count. Both ways grow a buffer to `_size` of its
+    largest line number, so they count the same memory against SLACK.
     """
 
     marker = _CLASS_LINES
@@ -150,9 +166,11 @@ class _Reader:
         self.root: dict[str, str] | None = None
         self.allocated = 0
         self.feeder: xmlsafe.Feeder | None = None
-        self.opened = -1  # where the current class's <lines> starts, as expat counts
-        self.current = _File()  # the class whose <lines> was opened last
+        self.opened = -1  # where the <lines> being read starts, as expat counts
+        self.buffer = bytearray()  # where its lines go (the class's, or the dropped ones)
+        self.file: _File | None = None  # where its branch lines go (None: dropped)
         self.ascii = True  # the encoding spells ASCII as ASCII
+        self.bulk_lines = 0  # how many <line>s were read in bulk (for the benchmark)
 
     def parse(self, handle: IO[bytes]) -> None:
         """Feed the whole of `handle` to expat, taking the runs of <line>s in bulk."""
@@ -172,7 +190,7 @@ class _Reader:
         self.ascii = encoding is None or encoding.lower() in _ASCII_COMPATIBLE
 
     def cue(self, offset: int) -> bool:
-        """Whether the <lines> at expat's byte `offset` is the current class's own."""
+        """Whether the <lines> at expat's byte `offset` is the one expat has just opened."""
         return offset == self.opened and self.ascii
 
     def take(self, data: bytes, start: int, final: bool) -> tuple[int, bool]:
@@ -213,14 +231,23 @@ class _Reader:
             total = list(map(int, compress(totals, totals)))
             if any(map(gt, covered, total)):
                 return False
-        if top > MAX_LINE or not self._afford(top + 1):
-            return False
+        buffer = self.buffer
+        if top >= len(buffer):
+            if top > MAX_LINE or not self._afford(_size(top) - len(buffer)):
+                return False
+            buffer.extend(bytes(_size(top) - len(buffer)))
+        self.bulk_lines += len(numbers)
+        file = self.file
+        if file is None:  # lines that do not count: checked, and dropped
+            return True
         if branch_lines:
-            self.current.add_branches(compress(numbers, totals), covered, total)
-        state = bytearray(top + 1)  # a line listed twice is covered if either listing ran
-        _consume(map(state.__setitem__, compress(numbers, parts[2::_GROUPS]), repeat(1)))
-        _consume(map(state.__setitem__, compress(numbers, parts[3::_GROUPS]), repeat(3)))
-        self.current.add_lines(state)
+            file.add_branches(compress(numbers, totals), covered, total)
+        # Each line's byte is ORed with 1 (measured) or set to 3 (covered): a line
+        # listed twice is covered when any listing ran, as the events have it.
+        unhit = list(compress(numbers, parts[2::_GROUPS]))
+        _consume(map(buffer.__setitem__, unhit, map(or_, map(buffer.__getitem__, unhit),
+                                                      repeat(1))))
+        _consume(map(buffer.__setitem__, compress(numbers, parts[3::_GROUPS]), repeat(3)))
         return True
 
     def _afford(self, size: int) -> bool:
@@ -234,7 +261,7 @@ class _Reader:
     def _grow(self, state: bytearray, number: int) -> None:
         if number > MAX_LINE:
             raise _Bad(f"line number {number} is out of range (more than {MAX_LINE:,})")
-        extra = number + 1 - len(state) + (len(state) >> 1)
+        extra = _size(number) - len(state)
         if not self._afford(extra):
             raise _Bad("line numbers out of all proportion to the size of the report")
         state.extend(bytes(extra))
@@ -294,10 +321,10 @@ class _Reader:
                         add_branch(number, covered, total)
             elif tag == "lines":
                 if in_method or current is None:
-                    state, add_branch, self.opened = discard, _ignore, -1
+                    state, add_branch, self.file = discard, _ignore, None
                 else:
-                    state, add_branch = kept, current.add_branch
-                    self.opened, self.current = parser.CurrentByteIndex, current
+                    state, add_branch, self.file = kept, current.add_branch, current
+                self.buffer, self.opened = state, parser.CurrentByteIndex
                 in_method = False
             elif tag == "method":
                 in_method = True
@@ -312,6 +339,7 @@ class _Reader:
                     current = files[name] = _File()
                 kept = bytearray()
                 state, add_branch, in_method = discard, _ignore, False
+                self.buffer, self.file, self.opened = discard, None, -1
             elif tag == "source":
                 text: list[str] = []
                 parser.CharacterDataHandler = text.append
