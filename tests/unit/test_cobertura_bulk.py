@@ -6,6 +6,7 @@ same data, or the same one-line error with the same line number.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,9 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
     return bulk
 
 
-def _report(*classes: str, prolog: str = '<?xml version="1.0" ?>\n', newline: str = "\n") -> str:
-    body = newline.join(f'<class filename="{name}"><methods/><lines>{lines}</lines></class>'
+def _report(*classes: str, prolog: str = '<?xml version="1.0" ?>\n', newline: str = "\n",
+            methods: str = "<methods/>") -> str:
+    body = newline.join(f'<class filename="{name}">{methods}<lines>{lines}</lines></class>'
                         for name, lines in zip(("a.py", "b.py", "a.py", "c.py"), classes))
     return (f"{prolog}<coverage>{newline}<packages><package><classes>{newline}{body}{newline}"
             f"</classes></package></packages>{newline}</coverage>{newline}")
@@ -86,7 +88,8 @@ def test_coverage_py_lines_are_taken_in_bulk(tmp_path: Path, monkeypatch: pytest
     "<line hits=\"1\" number=\"500\"/>",
     "<line number='500' hits='1'/>",
     "<line number=\"&#53;00\" hits=\"1\"/>",
-    "<line  number=\"500\" hits=\"1\" />",
+    "<line  number=\"500\" hits=\"1\"/>",
+    "<line number=\"500\" hits=\"1\"  />",
     "<line number=\"500\" hits=\"1\" branch=\"true\" condition-coverage=\"50% (1/2)\">"
     "<conditions><condition number=\"0\" type=\"jump\"/></conditions></line>",
     "<method name=\"m\"><lines><line number=\"500\" hits=\"1\"/></lines></method>",
@@ -179,24 +182,27 @@ _HITS = st.sampled_from(["0", "00", "1", "3", "0012", "1234567890123456789012345
 _CONDITION = st.sampled_from(["50% (1/2)", "66.67% (2/3)", "0% (0/4)", "100% (2/2)",
                               "150% (3/2)", "50%(1/2)", ""])
 _CHILDREN = st.sampled_from([
-    "/>", "><conditions/></line>", "><conditions></conditions></line>",
+    "/>", " />", "><conditions/></line>", "><conditions></conditions></line>",
     '>\n  <conditions>\n    <condition number="0" type="jump" coverage="50%"/>\n'
     '  </conditions>\n</line>',
+    '><conditions><condition number="0" type="jump" coverage="50%" /></conditions></line>',
     '><conditions><condition number="0" type="switch" coverage="25%"/>'
     '<condition number="1" type="jump" coverage="100%"/></conditions></line>'])
+# missing-branches as coverage.py writes it: line numbers, "exit" (7.x), negative exit arcs (older).
+_MISSING = st.sampled_from(["3,-1", "exit", "12,exit", "-1", "", "4,5,exit,-2"])
 _PLAIN_LINE = st.builds(
     lambda number, hits, branch, condition, missing, children: (
         f'<line number="{number}" hits="{hits}"'
         + {"none": "", "false": ' branch="false"', "true": ' branch="true"',
            "cond": f' branch="true" condition-coverage="{condition}"'}[branch]
-        + (' missing-branches="3,-1"' if missing and branch == "cond" else "")
+        + (f' missing-branches="{missing}"' if missing is not None and branch == "cond" else "")
         + (children if branch == "cond" else "/>")),
-    _NUMBER, _HITS, st.sampled_from(["none", "false", "true", "cond"]), _CONDITION, st.booleans(),
-    _CHILDREN)
+    _NUMBER, _HITS, st.sampled_from(["none", "false", "true", "cond"]), _CONDITION,
+    st.none() | _MISSING, _CHILDREN)
 _ODD = st.sampled_from([
     '<!-- <line number="9" hits="1"/> -->', '<?pi x?>', "<![CDATA[ <lines> ]]>", "text",
     '<line hits="1" number="11"/>', "<line number='12' hits='1'/>",
-    '<line number="&#49;3" hits="1"/>', '<line number="14" hits="1" />',
+    '<line number="&#49;3" hits="1"/>', '<line number="14" hits="1"  />',
     '<line number="15" hits="0" branch="true" condition-coverage="50% (1/2)"><conditions>'
     '<condition number="0" type="jump" coverage="50%" extra="1"/></conditions></line>',
     '<line number="15" hits="0" branch="true" condition-coverage="50% (1/2)"><conditions>'
@@ -210,6 +216,13 @@ _ODD = st.sampled_from([
     ' missing-branches="&#50;"/>',
     '<line number="21" hits="1" branch="true" condition-coverage="50% (1/2)"'
     ' missing-branches="<"/>',
+    '<line number="22" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="&undefined;"/>',
+    '<line number="23" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="EXIT"/>',
+    '<line number="24" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="exit"\t/>',
+    '<line number="25" hits="1"/ >',
     "\x0c", "\xa0",  # not XML whitespace: a form feed is not even a character XML allows
 ])
 _SPACE = st.sampled_from(["", "", "\n", "\t\t", "\r\n", "\r", " \n "])
@@ -221,17 +234,32 @@ _MIXED_RUN = st.lists(st.tuples(_SPACE, st.one_of(_PLAIN_LINE, _PLAIN_LINE, _ODD
 _LINES = st.tuples(_PLAIN_RUN, _SPACE, _ODD, _MIXED_RUN).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+# A class's <methods>: none (coverage.py), or methods whose <lines> repeat the class's
+# (gcovr, Java, JaCoCo converters): read, checked, and dropped.
+_METHODS = st.one_of(
+    st.just("<methods/>"),
+    st.lists(_LINES, max_size=3).map(
+        lambda runs: "<methods>" + "".join(f'<method name="m{i}" signature="()V"><lines>{run}'
+                                           "</lines></method>" for i, run in enumerate(runs))
+        + "</methods>"))
+
+
+@settings(max_examples=400, deadline=None)
 @given(classes=st.lists(_LINES, min_size=1, max_size=4),
+       methods=_METHODS,
        chunk=st.sampled_from([64, 200, 4096, xmlsafe.CHUNK]),
        prolog=st.sampled_from(['<?xml version="1.0" ?>\n',
                                '<?xml version="1.0" encoding="ISO-8859-1"?>',
-                               '<?xml version="1.0" encoding="windows-1252"?>', ""]))
-def test_bulk_and_events_agree_on_any_report(classes: list[str], chunk: int,
-                                             prolog: str) -> None:
+                               '<?xml version="1.0" encoding="windows-1252"?>', ""]),
+       slack=st.sampled_from([cobertura.SLACK, 0, 200, 1000]))
+def test_bulk_and_events_agree_on_any_report(classes: list[str], methods: str, chunk: int,
+                                             prolog: str, slack: int) -> None:
+    # A small SLACK makes the line buffers' memory limit bite: both ways must count
+    # the same bytes and refuse at the same line.
     with pytest.MonkeyPatch.context() as monkeypatch, tempfile.TemporaryDirectory() as tmp:
         monkeypatch.setattr(xmlsafe, "CHUNK", chunk)
-        _both(_write(Path(tmp), _report(*classes, prolog=prolog)), monkeypatch)
+        monkeypatch.setattr(cobertura, "SLACK", slack)
+        _both(_write(Path(tmp), _report(*classes, prolog=prolog, methods=methods)), monkeypatch)
 
 
 PRODUCERS = Path(__file__).parent.parent / "integration" / "producers"
@@ -242,7 +270,85 @@ def test_other_producers_reports_are_taken_in_bulk_too(
         monkeypatch: pytest.MonkeyPatch, taken: list[int], name: str) -> None:
     kind, data, _ = _both(PRODUCERS / name, monkeypatch)
     assert kind == "read" and data.lines.total > 0
-    assert taken  # <conditions> under a branch line, branch="false": all in the grammar
+    # <conditions> under a branch line, branch="false", the <lines> of each <method>:
+    # every line is in the grammar, so none goes through the events.
+    assert sum(taken) == (PRODUCERS / name).read_text().count("<line ")
+
+
+# <line>s as real producers write them, each of which once sent its run to the events.
+REAL_SHAPES = {
+    # coverage.py 7: exit arcs named "exit" in missing-branches.
+    "coverage.py 7": '<line number="7" hits="1" branch="true" condition-coverage="50% (1/2)"'
+                     ' missing-branches="exit"/><line number="9" hits="1" branch="true"'
+                     ' condition-coverage="0% (0/2)" missing-branches="12,exit"/>',
+    # coverage.py before 7: exit arcs as negative line numbers.
+    "coverage.py 5": '<line number="7" hits="1" branch="true" condition-coverage="50% (1/2)"'
+                     ' missing-branches="-6"/>',
+    # cover2cover (JaCoCo to Cobertura) writes with ElementTree: a space before "/>".
+    "cover2cover": '<line number="7" hits="1" branch="false" /><line number="8" hits="0"'
+                   ' branch="true" condition-coverage="0% (0/2)"><conditions><condition'
+                   ' number="0" type="jump" coverage="0%" /></conditions></line>',
+}
+
+
+@pytest.mark.parametrize("shape", sorted(REAL_SHAPES))
+def test_real_producers_lines_are_all_taken_in_bulk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int], shape: str) -> None:
+    lines = PLAIN + REAL_SHAPES[shape] + '<line number="300" hits="1"/>'
+    kind, data, _ = _both(_write(tmp_path, _report(lines)), monkeypatch)
+    assert kind == "read"
+    assert data.lines.total == len(set(re.findall(r'<line number="(\d+)"', lines)))
+    assert sum(taken) == lines.count("<line ")
+
+
+def test_method_lines_are_taken_in_bulk_and_dropped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int]) -> None:
+    methods = ('<methods><method name="&lt;init&gt;" signature="()V"><lines>'
+               '<line number="900" hits="1"/><line number="901" hits="0"/></lines></method>'
+               "</methods>")
+    kind, data, _ = _both(_write(tmp_path, _report(PLAIN, methods=methods)), monkeypatch)
+    assert kind == "read" and data.lines.total == 199  # the method's lines count for nothing
+    assert sorted(taken) == [2, 199]
+
+
+@pytest.mark.parametrize("bad, problem", [
+    ('<line number="99999999999" hits="1"/>', "is out of range"),
+    ('<line number="1" hits="1" branch="true" condition-coverage="150% (3/2)"/>',
+     "bad condition-coverage"),
+])
+def test_method_lines_are_checked_like_any_other(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str, problem: str) -> None:
+    methods = f'<methods><method name="m"><lines>{PLAIN}{bad}</lines></method></methods>'
+    kind, message = _both(_write(tmp_path, _report(PLAIN, methods=methods)), monkeypatch)
+    assert kind == "error" and problem in message
+
+
+def test_a_line_listed_twice_in_a_class_is_covered_if_either_ran(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int]) -> None:
+    # Two <lines> in one class: the second run must not undo what the first one read.
+    lines = '<line number="5" hits="1"/><line number="6" hits="0"/></lines><lines>' \
+            '<line number="5" hits="0"/><line number="6" hits="0"/>'
+    kind, data, _ = _both(_write(tmp_path, _report(lines)), monkeypatch)
+    assert kind == "read" and (data.lines.covered, data.lines.total) == (1, 2)
+    assert sorted(taken) == [2, 2]
+
+
+def test_a_line_number_above_the_limit_is_refused_whatever_came_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first line grows the buffer to its largest size: the second must still be refused.
+    lines = '<line number="9000000" hits="1"/><line number="10000001" hits="1"/>'
+    kind, message = _both(_write(tmp_path, _report(lines)), monkeypatch)
+    assert kind == "error" and "line number 10000001 is out of range" in message
+
+
+def test_buffers_count_the_same_bytes_both_ways(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int]) -> None:
+    # Lines in rising order grow the buffer many times through the events and once in
+    # bulk: the memory limit must see the same size either way, and stop at the same line.
+    monkeypatch.setattr(cobertura, "SLACK", 0)
+    rising = "\n".join(f'<line number="{n * 200}" hits="1"/>' for n in range(1, 60))
+    kind, message = _both(_write(tmp_path, _report(PLAIN, rising, rising)), monkeypatch)
+    assert kind == "error" and "out of all proportion" in message
 
 
 def test_a_huge_attribute_inside_a_run_is_still_refused(

@@ -233,9 +233,10 @@ class _Reader:
                 return False
         buffer = self.buffer
         if top >= len(buffer):
-            if top > MAX_LINE or not self._afford(_size(top) - len(buffer)):
+            extra = _size(top) - len(buffer) if top <= MAX_LINE else 0
+            if not extra or not self._afford(extra):
                 return False
-            buffer.extend(bytes(_size(top) - len(buffer)))
+            buffer.extend(bytes(extra))
         self.bulk_lines += len(numbers)
         file = self.file
         if file is None:  # lines that do not count: checked, and dropped
@@ -431,9 +432,10 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
 def _root_warnings(path: Path, root: dict[str, str], data: CoverageData) -> list[str]:
     """Say so when the root's own counts disagree with the lines it lists."""
     warnings = []
-    lines, branches = data.lines, data.branches
+    lines = data.lines
     counts = [("lines-valid", lines.total), ("lines-covered", lines.covered)]
     if data.has_branches:
+        branches = data.branches
         counts += [("branches-valid", branches.total), ("branches-covered", branches.covered)]
     for attr, counted in counts:
         declared = root.get(attr)
