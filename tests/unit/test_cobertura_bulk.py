@@ -366,3 +366,16 @@ def test_branch_counts_widen_either_way(
            f'condition-coverage="50% ({total // 2}/{total})"/>')
     kind, data, _ = _both(_write(tmp_path, _report(PLAIN + big)), monkeypatch)
     assert kind == "read" and (data.branches.covered, data.branches.total) == (total // 2, total)
+
+
+@pytest.mark.parametrize("lines, refused", [
+    # Line 5000 needs a buffer of 8192 bytes: more than the 6 kB read so far.
+    ('<line number="5000" hits="1"/>', True),
+    # Lines 4000 then 4095 need 4096 bytes, however the buffer grew on the way.
+    ('<line number="4000" hits="1"/><line number="4095" hits="1"/>', False),
+])
+def test_the_limit_counts_the_buffer_the_largest_line_needs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: str, refused: bool) -> None:
+    monkeypatch.setattr(cobertura, "SLACK", 0)
+    outcome = _both(_write(tmp_path, _report(PLAIN, lines)), monkeypatch)
+    assert (outcome[0] == "error") == refused, outcome
