@@ -77,6 +77,9 @@ def _size(number: int) -> int:
     return min(1 << number.bit_length(), MAX_LINE + 1)
 
 
+_NO_BRANCHES = BranchTable((), (), ())  # shared by every file without branch lines
+
+
 class _Bad(Exception):
     """A malformed value inside the report; turned into an InputError with the line."""
 
@@ -124,8 +127,9 @@ class _File:
 
     def build(self, name: str) -> FileCoverage:
         """The finished, immutable file."""
-        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered),
-                            BranchTable.build(self.lines, self.bcovered, self.btotal))
+        branches = BranchTable.build(self.lines, self.bcovered, self.btotal) if self.lines \
+            else _NO_BRANCHES
+        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered), branches)
 
 
 def _pack(state: bytearray, table: bytes) -> int:
@@ -246,8 +250,8 @@ class _Reader:
         # Each line's byte is ORed with 1 (measured) or set to 3 (covered): a line
         # listed twice is covered when any listing ran, as the events have it.
         unhit = list(compress(numbers, parts[2::_GROUPS]))
-        _consume(map(buffer.__setitem__, unhit, map(or_, map(buffer.__getitem__, unhit),
-                                                      repeat(1))))
+        ored = map(or_, map(buffer.__getitem__, unhit), repeat(1))
+        _consume(map(buffer.__setitem__, unhit, ored))
         _consume(map(buffer.__setitem__, compress(numbers, parts[3::_GROUPS]), repeat(3)))
         return True
 

@@ -84,12 +84,15 @@ def _compact(values: Sequence[int]) -> Sequence[int]:
     """
     if not values:
         return ()
+    if isinstance(values, array) and values.typecode == "B":
+        return values  # unsigned, and as narrow as it gets
     top = max(values)
-    for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
-        if top <= limit and min(values) >= 0:
-            if isinstance(values, array) and values.typecode == code:
-                return values
-            return array(code, values)
+    if min(values) >= 0:
+        for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
+            if top <= limit:
+                if isinstance(values, array) and values.typecode == code:
+                    return values
+                return array(code, values)
     return list(values)
 
 
