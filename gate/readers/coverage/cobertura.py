@@ -54,7 +54,8 @@ _CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
 #: expat's events say. No possessive quantifier: Python 3.10 has none, and every
 #: repetition here ends at a character it cannot match, so none backtracks far.
 _SIMPLE_LINE = re.compile(
-    rb'[ \t\r\n]*<line number="(\d+)" hits="(?:(0+)|(\d+))"(?:/>'  # most lines end here
+    rb'[ \t\r\n]*<line number="(\d+)" hits="(?:(0+)|(\d+))"'
+    rb'(?:/>| branch="false" ?/>'  # most lines end here: tried first, they cost least
     rb'|(?: branch="false"'
     rb'| branch="true"(?: condition-coverage="\d+(?:\.\d+)?% \((\d+)/(\d+)\)")?)?'
     rb'(?: missing-branches="(?:[0-9,-]|exit)*")?'
