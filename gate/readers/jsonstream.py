@@ -68,7 +68,7 @@ class Stream:
         """`character N` of the document, for messages."""
         return f"character {self.consumed + self.pos + 1}"
 
-    def _fill(self, at_least: int = CHUNK) -> bool:
+    def _fill(self, at_least: int = 0) -> bool:
         """Read at least `at_least` more bytes (or to the end); False at the end."""
         if self.eof:
             return False
@@ -136,8 +136,8 @@ class Stream:
                 raise Malformed(f"containers nested too deeply at {self.where()}") from None
             except ValueError as exc:  # NaN, Infinity, an int longer than Python allows
                 raise Malformed(f"{exc} at {self.where()}") from None
-            if end == len(self.buffer) and not self.eof:
-                self._more()  # a number or a literal may go on in what is not read yet
+            if not self.eof and len(self.buffer) - end <= NEAR_END:
+                self._more()  # a number (`0` of `0.5`) may go on in what is not read yet
                 continue
             self.pos = end
             return found
@@ -193,13 +193,9 @@ class Stream:
                 yield key
                 if self.offset() == at:
                     self.skip()
-                char = self.peek()
-                self.pos += 1
+                char = self._next_separator("}")
                 if char == "}":
                     return
-                if char != ",":
-                    self.pos -= 1
-                    raise Malformed(f"expected ',' or '}}' at {self.where()}")
         finally:
             self.depth -= 1
 
@@ -217,15 +213,18 @@ class Stream:
                 if self.offset() == at:
                     self.skip()
                 index += 1
-                char = self.peek()
-                self.pos += 1
-                if char == "]":
+                if self._next_separator("]") == "]":
                     return
-                if char != ",":
-                    self.pos -= 1
-                    raise Malformed(f"expected ',' or ']' at {self.where()}")
         finally:
             self.depth -= 1
+
+    def _next_separator(self, close: str) -> str:
+        char = self.peek()
+        if char not in (",", close) or not char:
+            found = repr(char) if char else "the end of the file"
+            raise Malformed(f"expected ',' or '{close}' at {self.where()}, found {found}")
+        self.pos += 1
+        return char
 
     def kind(self) -> str:
         """What the next value is: object, array, string, number, literal, or end."""
