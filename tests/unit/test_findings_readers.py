@@ -39,8 +39,8 @@ ZIZMOR = {
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": ".github/workflows/ci.yml"},
                                              "region": {"startLine": 6, "endLine": 6}}}]},
     ],
-    "tool": {"driver": {"name": "zizmor", "rules": [{"id": "zizmor/artipacked"},
-                                                   {"id": "zizmor/template-injection"}]}},
+    "tool": {"driver": {"name": "zizmor",
+                        "rules": [{"id": "zizmor/artipacked"}, {"id": "zizmor/template-injection"}]}},
 }
 
 
