@@ -31,6 +31,7 @@ MAX_DEPTH = 512
 #: How close to the end of what has been read an error must be to mean "read more".
 NEAR_END = 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+VALUE_STARTS = frozenset('{["tfn-0123456789')
 
 
 class Malformed(Exception):
@@ -139,6 +140,8 @@ class Stream:
             if not self.eof and len(self.buffer) - end <= NEAR_END:
                 self._more()  # a number (`0` of `0.5`) may go on in what is not read yet
                 continue
+            if end - self.pos > self.max_value:
+                raise self._too_long()
             self.pos = end
             return found
 
@@ -149,10 +152,13 @@ class Stream:
 
     def _more(self) -> None:
         held = len(self.buffer) - self.pos
-        if held > self.max_value:
-            raise Malformed(f"a single value longer than {self.max_value >> 20} MiB at "
-                            f"{self.where()}")
+        if held >= self.max_value:
+            raise self._too_long()
         self._fill(held)  # doubling what is held: decoding again costs linear time overall
+
+    def _too_long(self) -> Malformed:
+        return Malformed(f"a single value longer than {self.max_value >> 20} MiB at "
+                         f"{self.where()}")
 
     def skip(self) -> None:
         """Pass over the next value without keeping it."""
@@ -229,6 +235,8 @@ class Stream:
     def kind(self) -> str:
         """What the next value is: object, array, string, number, literal, or end."""
         char = self.peek()
+        if char and char not in VALUE_STARTS:
+            raise Malformed(f"expected a JSON value at {self.where()}, found {char!r}")
         return {"{": "object", "[": "array", '"': "string", "": "end"}.get(
             char, "literal" if char in "tfn" else "number")
 
