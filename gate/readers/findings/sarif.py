@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from gate.errors import InputError
@@ -48,6 +48,9 @@ DIRECTORY_HINT = "pass the .sarif file the tool wrote"
 NOT_PROBLEMS = frozenset(("pass", "notApplicable", "informational"))
 LEVELS = {"error": Level.HIGH, "warning": Level.MEDIUM, "note": Level.LOW, "none": Level.LOW}
 TOOL_NAME = re.compile(r"[^a-z0-9]+")
+#: What is kept of a result's message and quoted line: enough to show and to fingerprint.
+MESSAGE_KEPT = 1000
+SNIPPET_KEPT = 400
 
 
 class _Bad(Exception):
@@ -74,7 +77,7 @@ class _Run:
     extensions: list[list[_Rule]] = field(default_factory=list)
     artifacts: list[str | None] = field(default_factory=list)
     bases: dict[str, str] = field(default_factory=dict)
-    results: list[dict[str, Any]] = field(default_factory=list)
+    results: list[_Result] = field(default_factory=list)
     failed: bool = False
 
 
@@ -128,6 +131,11 @@ def _read_log(stream: Stream) -> tuple[list[_Run], list[str]]:
 
 def _read_run(stream: Stream, index: int) -> _Run:
     run = _Run()
+    shared: dict[str, str] = {}
+
+    def keep(text: str) -> str:
+        return shared.setdefault(text, text)
+
     if stream.kind() != "object":
         raise _Bad(f"run {index + 1} is not an object")
     for key in stream.members():
@@ -142,7 +150,7 @@ def _read_run(stream: Stream, index: int) -> _Run:
                 result = stream.value()
                 if not isinstance(result, dict):
                     raise _Bad(f"run {index + 1}: a result is not an object")
-                kept = _reduce(result)
+                kept = _reduce(result, keep)
                 if kept is not None:
                     run.results.append(kept)
         elif key == "artifacts":
@@ -213,8 +221,31 @@ def _rule(raw: Any) -> _Rule:
                  _severity_of(props), _confidence_of(props))
 
 
-def _reduce(result: dict[str, Any]) -> dict[str, Any] | None:
-    """The few fields of a result the gate uses (the rest is dropped at once)."""
+@dataclass(frozen=True)
+class _Result:
+    """What the gate keeps of a result until its run's rules are known: a few short fields."""
+
+    rule_id: str | None
+    rule_index: int | None
+    component: int | None
+    level: str | None
+    message: str | None
+    severity: Level | None
+    confidence: Level | None
+    uri: str | None
+    base: str | None
+    artifact: int | None
+    line: int | None
+    column: int | None
+    end_line: int | None
+    snippet: str | None
+
+
+def _reduce(result: dict[str, Any], keep: Callable[[str], str]) -> _Result | None:
+    """The few fields of a result the gate uses (the rest is dropped at once).
+
+    `keep` shares equal strings (paths, messages repeat across results).
+    """
     kind = result.get("kind", "fail")
     if kind in NOT_PROBLEMS or result.get("baselineState") == "absent":
         return None
@@ -223,18 +254,51 @@ def _reduce(result: dict[str, Any]) -> dict[str, Any] | None:
             isinstance(s, dict) and s.get("status", "accepted") == "accepted"
             for s in suppressions):
         return None
-    kept: dict[str, Any] = {k: result[k] for k in ("ruleId", "ruleIndex", "rule", "level",
-                                                   "message") if k in result}
+    rule_id = result.get("ruleId")
+    index = result.get("ruleIndex")
+    component = None
+    ref = result.get("rule")
+    if isinstance(ref, dict):
+        if not isinstance(rule_id, str) and isinstance(ref.get("id"), str):
+            rule_id = ref["id"]
+        index = ref.get("index", index)
+        tool_component = ref.get("toolComponent")
+        if isinstance(tool_component, dict) and _index(tool_component.get("index")) is not None:
+            component = tool_component["index"]
+    message = result.get("message")
+    text = message.get("text") if isinstance(message, dict) else None
     props = result.get("properties")
-    if isinstance(props, dict):
-        kept["severity"] = _severity_of(props)
-        kept["confidence"] = _confidence_of(props)
+    props = props if isinstance(props, dict) else {}
+    level = result.get("level")
+    uri = base = snippet = None
+    artifact = line = column = end_line = None
     locations = result.get("locations")
-    if isinstance(locations, list) and locations and isinstance(locations[0], dict):
-        physical = locations[0].get("physicalLocation")
-        if isinstance(physical, dict):
-            kept["where"] = physical
-    return kept
+    physical = locations[0].get("physicalLocation") if isinstance(locations, list) and \
+        locations and isinstance(locations[0], dict) else None
+    if isinstance(physical, dict):
+        where = physical.get("artifactLocation")
+        if isinstance(where, dict):
+            uri = where.get("uri") if isinstance(where.get("uri"), str) else None
+            base = where.get("uriBaseId") if isinstance(where.get("uriBaseId"), str) else None
+            artifact = _index(where.get("index"))
+        region = physical.get("region")
+        if isinstance(region, dict):
+            line, column = _positive(region.get("startLine")), _positive(region.get("startColumn"))
+            end_line = _positive(region.get("endLine"))
+            quoted = region.get("snippet")
+            if isinstance(quoted, dict) and isinstance(quoted.get("text"), str):
+                snippet = quoted["text"].split("\n", 1)[0][:SNIPPET_KEPT]
+    return _Result(
+        keep(rule_id) if isinstance(rule_id, str) else None, _index(index), component,
+        level if isinstance(level, str) else None,
+        keep(" ".join(text.split())[:MESSAGE_KEPT]) if isinstance(text, str) else None,
+        _severity_of(props), _confidence_of(props), keep(uri) if uri else None, base, artifact,
+        line, column, end_line, snippet)
+
+
+def _index(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
+        else None
 
 
 def _severity_of(props: dict[str, Any]) -> Level | None:
@@ -265,92 +329,51 @@ def _confidence_of(props: dict[str, Any]) -> Level | None:
     return None
 
 
-def _finding(run: _Run, result: dict[str, Any]) -> ScanFinding:
+def _finding(run: _Run, result: _Result) -> ScanFinding:
     rule = _rule_of(run, result)
-    rule_id = result.get("ruleId")
-    if not isinstance(rule_id, str):
-        ref = result.get("rule")
-        rule_id = ref.get("id") if isinstance(ref, dict) else None
-    if not isinstance(rule_id, str) or not rule_id:
-        rule_id = rule.id if rule is not None else ""
+    rule_id = result.rule_id or (rule.id if rule is not None else "")
     if not rule_id:
         raise _Bad("a result names no rule (ruleId, rule.id or ruleIndex)")
-    message = result.get("message")
-    text = message.get("text") if isinstance(message, dict) else None
-    if not isinstance(text, str) or not text.strip():
-        text = rule_id
-    severity = result.get("severity") or (rule.severity if rule else None)
+    severity = result.severity or (rule.severity if rule else None)
     if severity is None:
-        level = result.get("level")
-        if not isinstance(level, str):
-            level = rule.level if rule and rule.level else "warning"
+        level = result.level or (rule.level if rule and rule.level else "warning")
         if level not in LEVELS:
             raise _Bad(f"result of rule {rule_id}: unknown level {level!r}")
         severity = LEVELS[level]
-    confidence = result.get("confidence") or (rule.confidence if rule else None)
-    path, line, column, end_line, snippet = _place(run, result.get("where"))
-    return ScanFinding(run.tool, rule_id, " ".join(text.split()), severity, path, line, column,
-                       end_line, confidence, snippet)
+    confidence = result.confidence or (rule.confidence if rule else None)
+    uri = result.uri
+    if uri is None and result.artifact is not None and result.artifact < len(run.artifacts):
+        uri = run.artifacts[result.artifact]
+    path = _path(uri, result.base, run.bases) if uri else None
+    end_line = result.end_line
+    if end_line is not None and (result.line is None or end_line <= result.line):
+        end_line = None
+    return ScanFinding(run.tool, rule_id, result.message or rule_id, severity, path,
+                       result.line, result.column, end_line, confidence, result.snippet)
 
 
-def _rule_of(run: _Run, result: dict[str, Any]) -> _Rule | None:
-    ref = result.get("rule")
-    index = result.get("ruleIndex")
-    component = None
-    if isinstance(ref, dict):
-        index = ref.get("index", index)
-        tool_component = ref.get("toolComponent")
-        if isinstance(tool_component, dict) and isinstance(tool_component.get("index"), int):
-            component = tool_component["index"]
+def _rule_of(run: _Run, result: _Result) -> _Rule | None:
     rules = run.rules
-    if component is not None:
-        rules = run.extensions[component] if 0 <= component < len(run.extensions) else []
-    if isinstance(index, int) and not isinstance(index, bool) and index >= 0:
-        if index >= len(rules):
-            raise _Bad(f"ruleIndex {index} names no rule ({len(rules)} rules)")
-        return rules[index]
-    rule_id = result.get("ruleId")
-    if isinstance(rule_id, str):
+    if result.component is not None:
+        rules = run.extensions[result.component] if result.component < len(run.extensions) \
+            else []
+    if result.rule_index is not None:
+        if result.rule_index >= len(rules):
+            raise _Bad(f"ruleIndex {result.rule_index} names no rule ({len(rules)} rules)")
+        return rules[result.rule_index]
+    if result.rule_id is not None:
         for known in (run.rules, *run.extensions):
             for rule in known:
-                if rule.id == rule_id:
+                if rule.id == result.rule_id:
                     return rule
     return None
-
-
-def _place(run: _Run, physical: Any) -> tuple[str | None, int | None, int | None, int | None,
-                                              str | None]:
-    if not isinstance(physical, dict):
-        return None, None, None, None, None
-    artifact = physical.get("artifactLocation")
-    path = None
-    if isinstance(artifact, dict):
-        uri = artifact.get("uri")
-        index = artifact.get("index")
-        if not isinstance(uri, str) and isinstance(index, int) and 0 <= index < len(run.artifacts):
-            uri = run.artifacts[index]
-        if isinstance(uri, str):
-            path = _path(uri, artifact.get("uriBaseId"), run.bases)
-    region = physical.get("region")
-    line = column = end_line = None
-    snippet = None
-    if isinstance(region, dict):
-        line = _positive(region.get("startLine"))
-        column = _positive(region.get("startColumn"))
-        end_line = _positive(region.get("endLine"))
-        text = region.get("snippet")
-        if isinstance(text, dict) and isinstance(text.get("text"), str):
-            snippet = text["text"]
-    if end_line is not None and (line is None or end_line <= line):
-        end_line = None
-    return path, line, column, end_line, snippet
 
 
 def _positive(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _path(uri: str, base_id: Any, bases: dict[str, str]) -> str:
+def _path(uri: str, base_id: str | None, bases: dict[str, str]) -> str:
     """A file path from a URI: `file:` URIs and `%SRCROOT%`-style bases resolved when known."""
     if isinstance(base_id, str) and base_id in bases and not urlsplit(uri).scheme:
         base = bases[base_id]
