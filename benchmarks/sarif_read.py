@@ -136,7 +136,7 @@ def main() -> None:
         print(f"{results} results from {', '.join(tools)}, {size:.1f} MB; an idle interpreter: "
               f"{idle['rss_mb']:.0f} MB")
         figures = {name: measure(body, path) for name, body in WORKERS.items()}
-    floor, loaded = figures["bare read"], figures["json.load"]
+    loaded = figures["json.load"]
     for name, found in figures.items():
         extra = found["rss_mb"] - idle["rss_mb"]
         print(f"{name:12} {found['cpu']:7.2f} s CPU ({found['cpu'] / loaded['cpu']:4.2f}x "
