@@ -37,6 +37,9 @@ def add_parser(subcommands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
     parser.add_argument("--dry-run", action="store_true",
                         help="list what would be written, and write nothing")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="do not run the lint and security sessions to record today's "
+                             "findings as the baseline (gate baseline does it later)")
     return parser
 
 
@@ -58,9 +61,45 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         if action.writes and not args.dry_run:
             _write(action.path, action.text)
         out.write(_line(action, args.dry_run) + "\n")
+    out.write(found(project))
+    recorded = False
+    if not args.dry_run and not args.no_baseline and _records(project, parts):
+        from gate.scaffold.record import record
+
+        recorded = record(project.directory, out)
     if not args.dry_run:
-        out.write(next_steps(project, actions))
+        out.write(next_steps(project, actions, recorded))
     return 0
+
+
+def _records(project: Any, parts: tuple[str, ...]) -> bool:
+    """Whether init records the findings baseline: the noxfile and the settings are there."""
+    return ("noxfile" in parts and (project.directory / "noxfile.py").is_file()
+            and ("gate" in parts or project.gate_settings))
+
+
+def found(project: Any) -> str:
+    """What init read of the project's own settings, and what it asks the user to set."""
+    lines = []
+    lint = project.lint
+    if lint.source and (lint.line_length or lint.excludes):
+        parts = [f"max-line-length {lint.line_length}"] if lint.line_length else []
+        if lint.excludes:
+            parts.append("excludes " + ", ".join(lint.excludes))
+        lines.append(f"Lint settings from {lint.source}: {'; '.join(parts)} (in .flake8)")
+    lines += [f"Note: {note}" for note in lint.notes]
+    if project.database:
+        lines.append(
+            f"The tests use a database ({project.database}). Tests that share one database "
+            "must not run in parallel, and CI must be given it:\n"
+            "  - in noxfile.py, run them one at a time: "
+            'SERIAL_SESSIONS = frozenset({"unit", "integration"})\n'
+            "  - in .github/workflows/ci.yml, give the unit and integration jobs the database "
+            "(DATABASE_URL, or the variables your settings read; a secret for a real one)")
+        if project.migrations:
+            lines.append(f"  - {project.migrations}: the database needs its migrations before "
+                         "the tests: set BEFORE_TESTS in noxfile.py (alembic upgrade head)")
+    return "".join(line + "\n" for line in lines)
 
 
 def _line(action: Any, dry_run: bool) -> str:
@@ -91,9 +130,12 @@ def _write(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def next_steps(project: Any, actions: list[Any]) -> str:
+def next_steps(project: Any, actions: list[Any], recorded: bool = False) -> str:
     """What to do after `gate init`, for the files it handled."""
     written = [a.shown for a in actions if a.writes]
+    if recorded:
+        baseline = (project.directory / "findings-baseline.json").relative_to(project.root)
+        written.append(baseline.as_posix())
     kept = [a.shown for a in actions if a.fate == "exists"]
     cd = "" if project.relative == "." else f"cd {project.relative} && "
     steps = []

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from gate import __version__
+from gate.scaffold.lint import adapt_flake8
 from gate.scaffold.project import Project
 
 
@@ -106,6 +107,8 @@ def plan(project: Project, parts: tuple[str, ...], force: bool = False) -> list[
             actions.append(Action(path, shown, LEFT_OUT, reason=reason))
             continue
         text = adapt(template.source, template_text(template.source), project)
+        if template.source == ".flake8":
+            text = adapt_flake8(text, project.lint)
         actions.append(_fate(path, shown, text, force))
     return actions
 

@@ -9,6 +9,9 @@ from typing import Any
 
 from gate.config import read_toml
 from gate.errors import InputError, UsageError
+from gate.scaffold import lint
+from gate.scaffold.lint import LintSettings
+from gate.scaffold.services import database_hint
 
 #: Python versions a `requires-python` range can expand to (as the template noxfile does).
 KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
@@ -30,6 +33,9 @@ class Project:
     pythons: tuple[str, ...]  # oldest first
     gate_settings: bool  # pyproject.toml already has [tool.gate]
     flake8_config: str | None  # setup.cfg or tox.ini when one already has a [flake8] section
+    lint: LintSettings = LintSettings()  # line length and excludes of [tool.ruff]/[tool.black]
+    database: str | None = None  # where a database setting of the tests was seen
+    migrations: str | None = None  # alembic.ini when the project migrates its database
 
     @property
     def relative(self) -> str:
@@ -103,7 +109,9 @@ def _read(root: Path, directory: Path) -> Project:
     if not SAFE.fullmatch(name) or "/" in name:
         raise InputError(f"{path}: [project] name {name!r} is not a valid package name")
     pythons = declared_pythons(project, str(path))
-    return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory))
+    migrations = "alembic.ini" if (directory / "alembic.ini").is_file() else None
+    return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory),
+                   lint.read(data), database_hint(root, directory), migrations)
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
