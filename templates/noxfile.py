@@ -39,6 +39,10 @@ else:  # nox itself depends on tomli before Python 3.11
 
 # Settings ------------------------------------------------------------------------------
 
+#: The Python versions to test, when the classifiers do not say (a project with only an
+#: open requires-python): `gate init --python 3.11 --python 3.12` writes them here, and the
+#: CI matrix lists the same.
+PYTHON_VERSIONS: tuple[str, ...] = ()
 #: Sessions whose tests must not run in parallel, e.g. integration tests that share one
 #: database: name them here, as in frozenset({"integration"}), and they run with `-n 0`.
 SERIAL_SESSIONS: frozenset[str] = frozenset()
@@ -91,9 +95,12 @@ KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
 
 
 def declared_pythons(project: dict[str, Any]) -> list[str]:
-    """The project's Python versions: its classifiers, else those requires-python allows."""
+    """The project's Python versions: PYTHON_VERSIONS, else its classifiers, else those
+    requires-python allows."""
     from packaging.specifiers import SpecifierSet  # nox depends on packaging
 
+    if PYTHON_VERSIONS:
+        return list(PYTHON_VERSIONS)
     spec = SpecifierSet(project.get("requires-python", ""))
 
     def allowed(version: str) -> bool:  # some release 3.X.0 ... 3.X.99 satisfies it

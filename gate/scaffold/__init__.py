@@ -32,6 +32,9 @@ def add_parser(subcommands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--project-dir", type=Path, metavar="DIR",
                         help="the Python project's folder inside DEST, e.g. backend "
                              "(default: DEST, else the one folder below it with a pyproject.toml)")
+    parser.add_argument("--python", action="append", metavar="X.Y", default=[],
+                        help="a Python version to test (repeatable), when the project's "
+                             "classifiers name none: the CI matrix and the noxfile use these")
     parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
                         help="write only this part: " + ", ".join(PARTS) + " (repeatable)")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     from gate.scaffold.project import find
 
     out = stdout or sys.stdout
-    project = find(args.dest, args.project_dir)
+    project = find(args.dest, args.project_dir, args.python)
     parts = tuple(p for p in PARTS if p in (args.only or PARTS))
     actions = plan(project, parts, force=args.force)
     if project.directory != project.root:
@@ -81,6 +84,11 @@ def _records(project: Any, parts: tuple[str, ...]) -> bool:
 def found(project: Any) -> str:
     """What init read of the project's own settings, and what it asks the user to set."""
     lines = []
+    if not project.classifiers and not project.chosen_pythons:
+        lines.append(f"Python versions: no `Programming Language :: Python :: 3.X` classifier, "
+                     f"so every version requires-python allows is tested "
+                     f"({', '.join(project.pythons)}); name the ones to test with "
+                     "`--python 3.12` (repeatable)")
     lint = project.lint
     if lint.source and (lint.line_length or lint.excludes):
         parts = [f"max-line-length {lint.line_length}"] if lint.line_length else []

@@ -80,7 +80,11 @@ def substitutions(project: Project, version: str) -> dict[str, list[tuple[str, s
         ('PYTHON_VERSION: "3.13"', f'PYTHON_VERSION: "{newest}"'),
         ('GATE_REQUIREMENT: "releasegate"', f'GATE_REQUIREMENT: "releasegate=={version}"'),
     ]
+    chosen = {"noxfile.py": [("PYTHON_VERSIONS: tuple[str, ...] = ()",
+                              f"PYTHON_VERSIONS: tuple[str, ...] = ({pythons},)")]} \
+        if project.chosen_pythons else {}
     return {
+        **chosen,
         "github/workflows/ci.yml": [
             *common, ('python: ["3.10", "3.11", "3.12", "3.13"]', f"python: [{pythons}]")],
         "github/workflows/release.yml": [

@@ -268,3 +268,21 @@ def test_black_excludes_are_named_not_translated(tmp_path: Path, capsys) -> None
     assert "max-line-length = 99\n" in (tmp_path / ".flake8").read_text()
     assert "[tool.black] extend-exclude is a regular expression flake8 cannot take" in out
     assert "database" not in out
+
+
+def test_python_versions_chosen_when_no_classifier_names_them(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {"pyproject.toml": """
+        [project]
+        name = "lib"
+        requires-python = ">=3.8"
+    """})
+    _, out, _ = init(tmp_path, "--dry-run", capsys=capsys)
+    assert "Python versions: no `Programming Language :: Python :: 3.X` classifier" in out
+    assert "name the ones to test with `--python 3.12`" in out
+    code, out, _ = init(tmp_path, "--python", "3.12", "--python", "3.11", capsys=capsys)
+    assert code == 0 and "(Python 3.11, 3.12)" in out and "Python versions:" not in out
+    assert 'python: ["3.11", "3.12"]' in (tmp_path / ".github/workflows/ci.yml").read_text()
+    assert 'PYTHON_VERSIONS: tuple[str, ...] = ("3.11", "3.12",)' in \
+        (tmp_path / "noxfile.py").read_text()
+    assert main(["init", str(tmp_path), "--python", "3.7", "--dry-run"]) == 2
+    assert "--python 3.7: requires-python '>=3.8' does not allow it" in capsys.readouterr().err
