@@ -107,8 +107,8 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert flake8.returncode == 1, "the junk must be what flake8 reports when it looks at it"
 
     # init runs the new lint and security sessions once and records what they find.
-    init = run_gate(["init"], cwd=good, env={"PATH": str(Path(sys.executable).parent) + os.pathsep
-                                                     + os.environ.get("PATH", "")}, timeout=900)
+    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    init = run_gate(["init"], cwd=good, env={"PATH": path}, timeout=900)
     assert init.returncode == 0, init
     assert "Python project 'shortlink' (Python 3.10, 3.11, 3.12, 3.13)" in init.stdout
     assert (good / ".github/workflows/ci.yml").is_file()
