@@ -3,7 +3,8 @@
 So the adopter's first pipeline is green on the code as it is: what the scanners find
 today goes into the findings baseline (`gate baseline`), and only new findings block from
 then on. It runs in the project folder with this Python: `python -m nox -s lint security`,
-then `python -m gate baseline`. Without nox here it says how to do it by hand.
+then `python -m gate baseline`, on the Python that runs it (any Python can scan). Without
+nox here it says how to do it by hand.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ def record(directory: Path, out: TextIO) -> bool:
               f"{' '.join(SESSIONS)} (in {directory})\n")
     out.flush()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NOX", "GITHUB_"))}
-    scanned = _run([sys.executable, "-m", "nox", "-s", *SESSIONS], directory, env)
+    # The scanners run on this Python (found beside it on PATH): the sessions' own version
+    # may not be installed here, and nox would skip them and still exit 0.
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    scanned = _run([sys.executable, "-m", "nox", "-s", *SESSIONS, "--force-python", here,
+                    "--error-on-missing-interpreters"], directory, env)
     if scanned.returncode != 0:
         out.write(_tail(scanned) + f"\nFindings baseline: not recorded: the sessions failed "
                   f"(exit {scanned.returncode}); fix that, then run `{BY_HAND}`\n")
