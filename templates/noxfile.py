@@ -409,8 +409,9 @@ def lint(session: nox.Session) -> None:
     """
     session.install("flake8", *group("lint"))
     report = fresh_report(LINT_REPORT)  # flake8 appends to an --output-file that exists
+    # No colours: with FORCE_COLOR set (CI), flake8 would write them into the file too.
     session.run("flake8", "--extend-exclude", ",".join(EXCLUDE), "--output-file", report,
-                "--tee", "--exit-zero", *(session.posargs or ["."]))
+                "--tee", "--color", "never", "--exit-zero", *(session.posargs or ["."]))
 
 
 @nox.session(python=PYTHON)

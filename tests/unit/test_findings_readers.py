@@ -196,6 +196,15 @@ def test_flake8_default_format_with_colons_in_paths_and_messages(tmp_path: Path)
     assert found[2].message == "SyntaxError: invalid syntax: x:1:2: Y"
 
 
+def test_colours_flake8_wrote_with_force_color_are_read_through(tmp_path: Path) -> None:
+    # What flake8 7 writes to --output-file when FORCE_COLOR=1 (seen in a CI run).
+    text = ("\x1b[1m./noxfile.py\x1b[m\x1b[36m:\x1b[m7\x1b[36m:\x1b[m89\x1b[36m:\x1b[m "
+            "\x1b[1m\x1b[31mE501\x1b[m line too long (90 > 88 characters)\n")
+    [found] = flake8.read(write(tmp_path, "flake8.txt", text)).findings
+    assert (found.path, found.line, found.column, found.rule, found.message) == (
+        "./noxfile.py", 7, 89, "E501", "line too long (90 > 88 characters)")
+
+
 def test_an_empty_flake8_file_is_a_clean_run(tmp_path: Path) -> None:
     report = flake8.read(write(tmp_path, "flake8.txt", ""))
     assert (report.tools, report.findings) == (("flake8",), ())

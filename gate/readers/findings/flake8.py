@@ -30,6 +30,7 @@ TOOL = "flake8"
 LINE = re.compile(r"(?P<path>.+?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]{1,3}[0-9]{0,3}) "
                   r"(?P<text>.*)")
 HIGH = ("E9", "F63", "F7", "F82")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 MAX_LINE = 1 << 20
 
 
@@ -58,7 +59,8 @@ def read(path: Path) -> ScanReport:
                 if len(raw) > MAX_LINE:
                     raise InputError(f"{WHAT} is not usable: {path}: line {number} is longer "
                                      f"than {MAX_LINE >> 20} MiB", HINT)
-                text = raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
+                # flake8 writes colours into the file too when FORCE_COLOR is set.
+                text = COLOUR.sub("", raw.decode("utf-8", "surrogateescape").rstrip("\r\n"))
                 if not text.strip():
                     continue
                 match = LINE.fullmatch(text)
