@@ -26,6 +26,7 @@ otherwise); GATE_REQUIRE_ADOPTION=1 turns a copy that cannot be had into a failu
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -172,8 +173,12 @@ def check_pull_request(log: str, module: str, moved_check: str) -> None:
 def test_a_library_itsdangerous(tmp_path: Path, wheel: Path) -> None:
     name, version, sha256 = ITSDANGEROUS
     downloads = tmp_path / "sdist"
-    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                          "--no-binary", ":all:", f"{name}=={version}", "-d", str(downloads)],
+    # pip, through uv when this environment has none (uv-made virtualenvs do not).
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    pip = [sys.executable, "-m", "pip"] if importlib.util.find_spec("pip") else \
+        [str(uv), "tool", "run", "--from", "pip", "pip"]
+    got = subprocess.run([*pip, "download", "-q", "--no-deps", "--no-binary", ":all:",
+                          f"{name}=={version}", "-d", str(downloads)],
                          capture_output=True, text=True, timeout=300, check=False)
     archives = list(downloads.glob(f"{name}-{version}.tar.gz"))
     if got.returncode != 0 or not archives:

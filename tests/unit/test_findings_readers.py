@@ -221,6 +221,11 @@ def test_other_flake8_formats_are_refused_naming_the_line(tmp_path: Path, text: 
     assert f"{path}: line {2 if text.startswith('pkg') else 1}:" in str(caught.value)
 
 
+def test_a_row_number_thousands_of_digits_long_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="line 1: a row is 5,000 characters long"):
+        flake8.read(write(tmp_path, "flake8.txt", f"a.py:{'9' * 5000}:1: E1 x\n"))
+
+
 def test_a_huge_flake8_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flake8, "MAX_LINE", 100)
     with pytest.raises(InputError, match="line 1 is longer than"):

@@ -33,7 +33,7 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from gate.checks.findings.fingerprint import HASH_CHARS, Print
 from gate.errors import InputError, UsageError
-from gate.readers import xmlsafe
+from gate.inputs import open_input
 from gate.readers.jsonstream import Malformed, Stream
 
 KIND = "findings-baseline"
@@ -128,7 +128,7 @@ class _Bad(Exception):
 
 def read(path: Path) -> list[Entry]:
     """Read a baseline file; one InputError line naming it when it is not the gate's."""
-    handle = xmlsafe.open_input(path, WHAT, HINT, "pass the baseline file, not its folder")
+    handle = open_input(path, WHAT, HINT, "pass the baseline file, not its folder")
     try:
         with handle:
             return _read(Stream(handle))

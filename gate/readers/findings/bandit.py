@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import InputError
-from gate.readers import xmlsafe
+from gate.inputs import open_input
 from gate.readers.findings.model import Level, ScanFinding, ScanReport
 from gate.readers.jsonstream import Malformed, Stream
 
@@ -30,7 +30,7 @@ class _Bad(Exception):
 
 def read(path: Path) -> ScanReport:
     """Read a bandit JSON report; raises InputError naming the file when it is not one."""
-    handle = xmlsafe.open_input(path, WHAT, HINT, DIRECTORY_HINT)
+    handle = open_input(path, WHAT, HINT, DIRECTORY_HINT)
     try:
         with handle:
             findings, errors = _read(Stream(handle))

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import cast
 
 from gate.errors import InputError
-from gate.readers import xmlsafe
+from gate.inputs import open_input
+from gate.numeric import TooLong, whole
 from gate.readers.findings.model import Level, ScanFinding, ScanReport
 
 WHAT = "flake8 report"
@@ -45,12 +46,7 @@ def read(path: Path) -> ScanReport:
     An empty file is a clean run (flake8 writes nothing when it finds nothing).
     """
     findings = []
-    try:
-        handle = xmlsafe.open_input(path, WHAT, HINT, DIRECTORY_HINT)
-    except InputError as exc:
-        if not str(exc).startswith(f"{WHAT} is empty"):
-            raise
-        return ScanReport(str(path), "flake8", (TOOL,), ())
+    handle = open_input(path, WHAT, HINT, DIRECTORY_HINT, allow_empty=True)
     try:
         with io.BufferedReader(cast(io.RawIOBase, handle), 1 << 16) as buffered:
             number = 0
@@ -72,7 +68,11 @@ def read(path: Path) -> ScanReport:
                         "--count or --statistics",
                     )
                 code = match["code"]
-                row, col = int(match["row"]), int(match["col"])
+                try:
+                    row, col = whole(match["row"], "a row"), whole(match["col"], "a column")
+                except TooLong as exc:
+                    raise InputError(f"{WHAT} is not usable: {path}: line {number}: {exc}",
+                                     HINT) from None
                 findings.append(ScanFinding(
                     TOOL, code, " ".join(match["text"].split()) or code, severity(code),
                     match["path"], row or None, col or None,

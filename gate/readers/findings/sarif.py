@@ -37,7 +37,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from gate.errors import InputError
-from gate.readers import xmlsafe
+from gate.inputs import open_input
 from gate.readers.findings.model import Level, ScanFinding, ScanReport
 from gate.readers.jsonstream import Malformed, Stream
 
@@ -83,7 +83,7 @@ class _Run:
 
 def read(path: Path) -> ScanReport:
     """Read a SARIF 2.1.0 log; raises InputError naming the file when it is not one."""
-    handle = xmlsafe.open_input(path, WHAT, HINT, DIRECTORY_HINT)
+    handle = open_input(path, WHAT, HINT, DIRECTORY_HINT)
     try:
         with handle:
             runs, warnings = _read_log(Stream(handle))
