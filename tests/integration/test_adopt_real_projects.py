@@ -100,8 +100,11 @@ def environment() -> dict[str, str]:
 
 def act(repo: Path, event: str, wheel: Path) -> tuple[int, str, float]:
     started = time.monotonic()
+    # act loads a .env file of the repository into every job's environment (over the
+    # workflow's env), which GitHub never does: the service's .env would win over the
+    # database settings its workflow gives. --env-file /dev/null is GitHub's behaviour.
     done = subprocess.run([str(ACT), str(repo), ".github/workflows/ci.yml", event,
-                           "--env", f"GATE_REQUIREMENT={wheel}"],
+                           "--env", f"GATE_REQUIREMENT={wheel}", "--env-file", "/dev/null"],
                           env=environment(), capture_output=True, text=True, timeout=1800,
                           check=False)
     seconds = time.monotonic() - started
