@@ -225,3 +225,12 @@ def test_only_findings_on_changed_lines_block_with_a_change(tmp_path: Path) -> N
     fates = [judge(i, False, settings, changed).fate for i in items]
     assert fates == ["outside the change", "blocking"]
     assert judge(items[0], True, settings, changed).fate == "accepted"
+
+
+def test_deploy_findings_carry_their_rule_id_in_a_field() -> None:
+    from gate.checks.deploy.issue import Issue, Place
+
+    finding = Issue("debug-on", "DEBUG", "debug is on", Place(".env", 3)).finding()
+    assert (finding.rule, finding.tool, finding.severity, finding.file, finding.line) == (
+        "debug-on", "releasegate", "high", ".env", 3)
+    assert finding.message == ".env:3: DEBUG: debug is on [debug-on]"
