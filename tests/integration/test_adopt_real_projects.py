@@ -170,7 +170,8 @@ def check_pull_request(log: str, module: str, moved_check: str) -> None:
                      gate), gate[-6000:]
     assert re.search(rf"- {re.escape(module)}: \d+(-\d+)?", gate), gate[-6000:]
     assert moved_check in gate, gate[-6000:]
-    assert "::error file=" in log and ",title=releasegate findings.bandit B602::" in log
+    assert re.search(rf"::error file={re.escape(module)},line=\d+,title=releasegate "
+                     r"findings\.bandit B602::", log), gate[-6000:]
 
 
 def test_a_library_itsdangerous(tmp_path: Path, wheel: Path) -> None:
@@ -275,7 +276,7 @@ def test_a_service_in_a_subfolder_with_a_database(tmp_path: Path, wheel: Path) -
         commit_all(repo, "run commands")
         code, log, pr_seconds = act(repo, "pull_request", wheel)
         assert code == 1, summary(log)
-        check_pull_request(log, "app/crud.py", "accepted in the baseline")
+        check_pull_request(log, "backend/app/crud.py", "accepted in the baseline")
         print(f"full-stack-fastapi-template: push {push_seconds:.0f}s, pull request "
               f"{pr_seconds:.0f}s")
     finally:

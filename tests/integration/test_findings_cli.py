@@ -157,6 +157,8 @@ def test_only_findings_on_changed_lines_block_a_branch(tmp_path: Path) -> None:
     assert "PASS   findings.flake8  no new finding blocks: 1 finding, 1 new outside the " \
            "change (F401), not blocking" in run.stdout, run
     assert "(outside the change: not blocking)" in run.stdout
+    # Shown by repository path, as GitHub places annotations and as the diff check names them.
+    assert "- service/pkg/encoding.py:" in run.stdout, run
     # --diff-against reaches the findings alone: no coverage check starts for want of a report.
     plain = check(project, "--diff-against", "main")
     assert plain.returncode == 1 and "coverage" not in plain.stdout, plain

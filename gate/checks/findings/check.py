@@ -50,8 +50,9 @@ def evaluate(settings: FindingsSettings, cwd: Path | None = None) -> list[CheckR
     changed = _changed(settings.diff_against, cwd)
     judged = [judge(item, matched[n] is not None, settings, changed)
               for n, item in enumerate(found.items)]
+    prefix = repository_prefix(cwd)
     results = [tool_result(tool, [j for j in judged if j.item.finding.tool == tool],
-                           _reports_of(found, tool), settings) for tool in found.tools]
+                           _reports_of(found, tool), settings, prefix) for tool in found.tools]
     if entries is not None and settings.baseline is not None:
         results.append(baseline_result(str(settings.baseline), settings.stale, entries, stale,
                                        found.tools))
@@ -61,6 +62,18 @@ def evaluate(settings: FindingsSettings, cwd: Path | None = None) -> list[CheckR
                                  findings=first.findings, data=first.data,
                                  warnings=found.warnings + first.warnings)
     return results
+
+
+def repository_prefix(cwd: Path) -> str:
+    """The folder the gate runs in, from the root of the git work tree it is in (`backend/`),
+    or "" at the root or outside one: findings are shown (and annotated, and written to
+    SARIF) by repository path, as GitHub places them, and as the diff check names files."""
+    here = cwd.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            relative = here.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
 
 
 def check_tools(settings: FindingsSettings, tools: Sequence[str]) -> None:
@@ -141,9 +154,12 @@ def _rules(judged: Sequence[Judged]) -> str:
     return shown + (", ..." if len(counts) > RULES_SHOWN else "")
 
 
-def finding_of(judged: Judged) -> Finding:
-    """A judged finding as the reports show it: `file:line: RULE message [severity]`."""
+def finding_of(judged: Judged, prefix: str = "") -> Finding:
+    """A judged finding as the reports show it: `file:line: RULE message [severity]`, the file
+    by its repository path (`prefix` is the project folder's)."""
     scan_finding, name = judged.item.finding, judged.item.file
+    if name and prefix and not name.startswith(("/", "../")):
+        name = prefix + name
     where = f"{name}:{scan_finding.line}" if scan_finding.line else (name or "(no file)")
     note = " (outside the change: not blocking)" if judged.fate == OUTSIDE else ""
     return Finding(
@@ -156,7 +172,7 @@ def finding_of(judged: Judged) -> Finding:
 
 
 def tool_result(tool: str, judged: Sequence[Judged], reports: Sequence[str],
-                settings: FindingsSettings) -> CheckResult:
+                settings: FindingsSettings, prefix: str = "") -> CheckResult:
     """findings.<tool>: fails when one of the tool's findings blocks."""
     by_fate = {fate: [j for j in judged if j.fate == fate]
                for fate in (BLOCKING, OUTSIDE, ACCEPTED, BELOW)}
@@ -179,7 +195,7 @@ def tool_result(tool: str, judged: Sequence[Judged], reports: Sequence[str],
     }
     if settings.diff_against:
         data["diff_against"] = settings.diff_against
-    findings = tuple(finding_of(j) for j in [*blocking, *outside])
+    findings = tuple(finding_of(j, prefix) for j in [*blocking, *outside])
     if blocking:
         scope = " on changed lines" if settings.diff_against else ""
         summary = (f"{_plural(len(blocking), 'new finding')}{scope} ({_rules(blocking)}) of "
