@@ -54,7 +54,19 @@ def line_of(text: str, token: str) -> int | None:
 _HUGE = re.compile(r"[0-9][0-9_]{%d,}" % (INT_LIMIT - 1))
 
 
-def huge_number_line(text: str) -> int | None:
-    """The line of the first run of more than INT_LIMIT digits: what a parser could not convert."""
+def huge_number(text: str) -> tuple[int, int] | None:
+    """(line, digits) of the first run of more than INT_LIMIT digits: what a parser that
+    converts numbers itself (tomllib) could not convert."""
     found = _HUGE.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+    if found is None:
+        return None
+    return text.count("\n", 0, found.start()) + 1, len(found[0].replace("_", ""))
+
+
+def huge_number_message(text: str) -> str:
+    """`line N: an integer D digits long (...)`, for a parser's ValueError on `text`."""
+    where = huge_number(text)
+    if where is None:
+        return f"a number of more digits than Python converts ({INT_LIMIT})"
+    return (f"line {where[0]}: an integer {where[1]:,} digits long (Python converts at most "
+            f"{INT_LIMIT})")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from gate import inputs
 from gate.errors import InputError
 from gate.model import Ratio
-from gate.readers import xmlsafe
 from gate.readers.coverage.model import CoverageData
 
 #: The checks whose `data.files` hold per-file counts, in the order they are looked for.
@@ -96,7 +96,7 @@ def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
 
 def _first_byte(path: Path) -> bytes:
     """The first non-blank byte of the file (after a UTF-8 BOM), with friendly errors."""
-    handle = xmlsafe.open_input(path, "baseline", HINT, HINT)  # a regular, non-empty file
+    handle = inputs.open_input(path, "baseline", HINT, HINT)  # a regular, non-empty file
     try:
         with handle:
             head = handle.read(4096)
@@ -109,8 +109,9 @@ def _first_byte(path: Path) -> bytes:
 
 
 def _from_json(path: Path) -> Snapshot:
+    raw = inputs.read_bytes(path, "baseline", hint=HINT)
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"baseline is not UTF-8 text: {path}") from None
     except json.JSONDecodeError as exc:

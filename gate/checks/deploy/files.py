@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
+from gate import inputs
 from gate.checks.deploy import keypath
 from gate.checks.deploy.issue import Issue, Place
 from gate.errors import UsageError
@@ -72,18 +73,12 @@ def library(module: str, purpose: str) -> ModuleType:
 
 
 def read_text(path: Path, label: str) -> str | Issue:
-    """The file's text, or the Issue that stops it being read."""
+    """The file's text, or the Issue that stops it being read (a FIFO is never opened)."""
     where = Place(label)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return Issue("file-missing", "", "not found", where)
-    except IsADirectoryError:
-        return Issue("file-missing", "", "is a directory, not a file", where)
-    except OSError as exc:
-        return Issue("file-missing", "", f"cannot be read: {exc.strerror or type(exc).__name__}",
-                     where)
+        data = inputs.read_bytes(path, "file", MAX_BYTES)
+    except inputs.NotReadable as exc:
+        return Issue("file-missing", "", exc.problem, where)
     if len(data) > MAX_BYTES:
         return Issue("file-invalid", "", f"larger than {MAX_BYTES // (1024 * 1024)} MiB",
                      where)
