@@ -15,6 +15,9 @@ import sys
 
 #: A 128-bit count has 39 digits; a time or a setting is far shorter.
 MAX_LENGTH = 40
+#: A billion seconds is 31 years: no test or suite takes longer, and the times of a
+#: million of them still add up, and round to milliseconds, exactly.
+MAX_SECONDS = 10 ** 9
 #: Python's own limit on converting digits to an int (a library that converts for us hits it).
 INT_LIMIT = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
@@ -38,6 +41,12 @@ def bounded(text: str, what: str = "a number") -> str:
 def whole(text: str, what: str = "a number") -> int:
     """`int(text)`, once `text` is known to be short enough (ValueError when not a number)."""
     return int(bounded(text, what))
+
+
+def decimal_exponent_ok(exponent: int | str) -> bool:
+    """Whether a Decimal's exponent is small enough to work with exactly (1e-99999999 is not:
+    turning it into a Fraction computes 10**99999999)."""
+    return isinstance(exponent, int) and abs(exponent) <= MAX_LENGTH
 
 
 def json_int(text: str) -> int:
