@@ -112,13 +112,15 @@ def _refuse_dtd() -> int:
 
 
 def parser() -> Any:
-    """A new expat parser that refuses entity declarations, external references, and any DTD
-    that would make it skip references it cannot resolve."""
+    """A new expat parser that refuses entity declarations and external references.
+
+    Feed it with a `Feeder` (or `feed`), which also refuses undefined entity
+    references; parsing a few bytes directly (to sniff the root) skips them.
+    """
     new = expat.ParserCreate()
     new.EntityDeclHandler = _forbid_entity
     new.UnparsedEntityDeclHandler = _forbid_unparsed
     new.ExternalEntityRefHandler = _forbid_external
-    new.NotStandaloneHandler = _refuse_dtd
     new.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     new.buffer_text = True
     return new
@@ -162,6 +164,9 @@ class Feeder:
     """
 
     def __init__(self, parser: Any, shortcut: Shortcut | None = None) -> None:
+        # With the DOCTYPE's external ID blanked (`run`), expat knows every entity the
+        # document can use: whatever would still make it skip references is refused.
+        parser.NotStandaloneHandler = _refuse_dtd
         self.parser = parser
         self.shortcut = shortcut
         self.fed = 0  # bytes handed to expat

@@ -197,3 +197,20 @@ def test_a_doctype_spread_over_lines_keeps_the_line_numbers(tmp_path: Path) -> N
            b'</coverage>\n')
     assert error(write(tmp_path, doc)).startswith(
         f"coverage report is not well-formed XML: {tmp_path / 'coverage.xml'}: line 9: ")
+
+
+def test_a_parser_fed_directly_still_reads_a_doctype() -> None:
+    """Sniffing a report's root from its first bytes: no Feeder, no refusal of the DTD's name."""
+    roots: list[str] = []
+    sniff = xmlsafe.parser()
+    sniff.StartElementHandler = lambda tag, attrs: roots.append(tag)
+    sniff.Parse(b'<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN"'
+                b' "report.dtd"><report name="x"/>', True)
+    assert roots == ["report"]
+    fed = xmlsafe.parser()
+    fed.StartElementHandler = lambda tag, attrs: roots.append(tag)
+    xmlsafe.feed(fed, io.BytesIO(b'<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD'
+                                 b' Report 1.1//EN" "report.dtd"><report name="x"/>'))
+    assert roots == ["report", "report"]
+    assert xmlsafe.without_external_dtd(b'<!DOCTYPE r SYSTEM "x.dtd"><r/>') == (
+        b"<!DOCTYPE r " + b" " * len(b'SYSTEM "x.dtd"') + b"><r/>")
