@@ -55,9 +55,9 @@ _CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
 #: say. A count has at most 40 digits (gate.numeric.MAX_LENGTH): a longer one ends the
 #: run, and expat's events refuse it with its line.
 _SIMPLE_LINE = re.compile(
-    rb'[ \t\r\n]*+<line number="(\d{1,40}+)" hits="(?:(0{1,40}+)|(\d{1,40}+))"'
+    rb'[ \t\r\n]*<line number="(\d{1,40})" hits="(?:(0{1,40})|(\d{1,40}))"'
     rb'(?: branch="false"'
-    rb'| branch="true"(?: condition-coverage="\d++(?:\.\d++)?% \((\d{1,40}+)/(\d{1,40}+)\)")?)?'
+    rb'| branch="true"(?: condition-coverage="\d+(?:\.\d+)?% \((\d{1,40})/(\d{1,40})\)")?)?'
     rb'(?: missing-branches="[0-9,-]*+")?'
     rb'(?:/>|>[ \t\r\n]*+<conditions>(?:[ \t\r\n]*+<condition number="\d++" type="[a-z]++"'
     rb' coverage="\d++%"/>)*+[ \t\r\n]*+</conditions>[ \t\r\n]*+</line>)')
