@@ -93,8 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gate.checks.findings.command import run as record
 
             return record(args)
-        build_parser().print_help()
-        return ExitCode.ERROR
+        # No command: a usage error like any other, one line on stderr (not the help on stdout).
+        raise UsageError("a command is needed: check, init or baseline",
+                         f"`{PROG} check` runs the checks; see `{PROG} --help`")
     except GateError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR

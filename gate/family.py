@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from gate import numeric
 from gate.errors import UsageError
 from gate.model import CheckResult
 
@@ -170,7 +171,9 @@ def as_int(raw: Any, origin: Origin, minimum: int = 0) -> int:
     if isinstance(raw, bool):
         raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}")
     try:
-        value = int(raw)
+        value = int(numeric.bounded(raw) if isinstance(raw, str) else raw)
+    except numeric.TooLong as exc:
+        raise UsageError(f"{origin.label}: {exc}") from None
     except (TypeError, ValueError):
         raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}") from None
     if value < minimum:
@@ -183,9 +186,14 @@ def as_seconds(raw: Any, origin: Origin) -> float:
     if isinstance(raw, bool):
         raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}")
     try:
-        value = float(raw)
+        value = float(numeric.bounded(raw) if isinstance(raw, str) else raw)
+    except numeric.TooLong as exc:
+        raise UsageError(f"{origin.label}: {exc}") from None
     except (TypeError, ValueError):
         raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}") from None
     if not value > 0 or value != value or value == float("inf"):
         raise UsageError(f"{origin.label}: must be a positive number of seconds, got {raw!r}")
+    if value > numeric.MAX_SECONDS:  # a timeout that no clock or socket call can hold
+        raise UsageError(f"{origin.label}: must be at most {numeric.MAX_SECONDS:,} seconds, "
+                         f"got {raw!r}")
     return value

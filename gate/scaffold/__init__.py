@@ -176,11 +176,12 @@ GENERATED = (".nox/", ".coverage*", "coverage.xml", "htmlcov/", "reports/")
 
 def missing_ignores(project: Any) -> list[str]:
     """Those of GENERATED that no .gitignore line of the repository or project names."""
+    from gate.inputs import read_optional
+
     lines: set[str] = set()
     for folder in {project.root, project.directory}:
-        try:
-            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_optional(folder / ".gitignore", ".gitignore")
+        if text is None:
             continue
         lines.update(line.strip().strip("/") for line in text.splitlines())
     return [entry for entry in GENERATED if entry.strip("/") not in lines]

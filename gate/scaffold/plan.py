@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from gate import __version__
+from gate.inputs import read_optional
 from gate.scaffold.lint import adapt_flake8
 from gate.scaffold.project import Project
 
@@ -127,10 +128,8 @@ def _left_out(template: Template, project: Project) -> str:
 
 def _fate(path: Path, shown: str, text: str, force: bool) -> Action:
     if path.is_symlink() or path.exists():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
+        # Read as an input: a FIFO or a directory in the way stops init with one line.
+        current = read_optional(path, shown, errors="strict")
         if current == text:
             return Action(path, shown, UNCHANGED, text)
         if not force:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from gate.config import read_toml
+from gate.inputs import read_optional
 from gate.errors import InputError, UsageError
 from gate.scaffold import lint
 from gate.scaffold.lint import LintSettings
@@ -147,10 +148,8 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
 def _flake8_config(directory: Path) -> str | None:
     """setup.cfg or tox.ini when it has a [flake8] section (flake8 would ignore a .flake8)."""
     for name in ("setup.cfg", "tox.ini"):
-        path = directory / name
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_optional(directory / name, name)
+        if text is None:
             continue
         if re.search(r"^\[flake8\]", text, re.MULTILINE):
             return name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,22 @@ def test_deploy_findings_carry_their_rule_id_in_a_field() -> None:
     assert (finding.rule, finding.tool, finding.severity, finding.file, finding.line) == (
         "debug-on", "releasegate", "high", ".env", 3)
     assert finding.message == ".env:3: DEBUG: debug is on [debug-on]"
+
+
+def test_sources_read_only_regular_files_inside_the_root(tmp_path: Path) -> None:
+    from gate.checks.findings.fingerprint import Sources
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text("x = 1\n")
+    (tmp_path / "outside.py").write_text("secret = 1\n")
+    os.mkfifo(root / "pipe.py")  # a plain open() would block for ever
+    (root / "link.py").symlink_to(tmp_path / "outside.py")
+    sources = Sources(root)
+    assert sources.lines("app.py") == ["x = 1", ""]
+    assert sources.lines(str(tmp_path / "outside.py")) is None
+    assert sources.lines("../outside.py") is None
+    assert sources.lines("link.py") is None
+    assert sources.lines("pipe.py") is None
+    assert sources.unreadable == sorted(["../outside.py", "link.py", "pipe.py",
+                                         str(tmp_path / "outside.py")])
