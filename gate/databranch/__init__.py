@@ -52,10 +52,12 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None,
     env = os.environ if environ is None else environ
     branch = check_branch(args.branch)
     root = Path.cwd()
+    content = check_report(args.report)
+    badge = check_badge(args.badge) if args.badge is not None else None
     commit = _commit(args.commit or env.get("GITHUB_SHA", ""), root)
-    files = {report_path(commit): check_report(args.report), README: README_TEXT.encode()}
-    if args.badge is not None:
-        files[BADGE] = check_badge(args.badge)
+    files = {report_path(commit): content, README: README_TEXT.encode()}
+    if badge is not None:
+        files[BADGE] = badge
     url = remote_url(root, args.remote)
     done = store(url, branch, files, f"releasegate: report of {commit}\n", env)
     names = " and ".join(sorted(name for name in files if name != README))
