@@ -22,7 +22,9 @@ def render(report: Report) -> str:
     lines += ["| | Check | Result | Measured | Threshold |", "|---|---|---|---|---|"]
     for check in report.checks:
         lines.append(
-            f"| {ICON[check.status]} {LABEL[check.status]} | `{check.id}` | {_cell(check.summary)}"
+            # A no-break space keeps the icon and its word on one line in a narrow column.
+            f"| {ICON[check.status]}&nbsp;{LABEL[check.status]} | `{check.id}` |"
+            f" {_cell(check.summary)}"
             f" | {value_text(check)} | {threshold_text(check)} |"
         )
     compared = comparison(report)
@@ -66,9 +68,24 @@ def _comparison(compared: Comparison) -> list[str]:
     count = len(compared.files)
     title = f"{count} file{'s' if count != 1 else ''} touched by the change"
     if count > FOLD_FILES:
-        return lines + ["", f"<details><summary>{title}</summary>", "", *table, "",
-                        "</details>"]
+        return lines + ["", f"<details><summary>{title}: {_tally(compared)}</summary>", "",
+                        *table, "", "</details>"]
     return lines + ["", f"**{title}**", "", *table]
+
+
+def _tally(compared: Comparison) -> str:
+    """`1 lost coverage, 9 gained, 3 unchanged, 1 new`: what the folded table holds."""
+    counts = {"lost coverage": 0, "gained": 0, "unchanged": 0, "new": 0}
+    for row in compared.files or ():
+        if row.before is None:
+            counts["new"] += 1
+        elif row.after.value < row.before.value:
+            counts["lost coverage"] += 1
+        elif row.after.value > row.before.value:
+            counts["gained"] += 1
+        else:
+            counts["unchanged"] += 1
+    return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
 def _delta(before: Ratio, after: Ratio) -> str:

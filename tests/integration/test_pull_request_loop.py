@@ -100,7 +100,7 @@ def test_publish_then_compare_then_comment(tmp_path: Path) -> None:
     ("not json", "report is not UTF-8 text"),
 ])
 def test_publish_refuses_what_is_not_a_report(tmp_path: Path, content: str,
-                                               message: str) -> None:
+                                              message: str) -> None:
     work = tmp_path / "work"
     work.mkdir()
     git(work, "init", "-q")

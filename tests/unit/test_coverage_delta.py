@@ -115,7 +115,8 @@ def test_a_long_list_of_files_folds() -> None:
     before = snap({n: (2, 2) for n in names})
     after = snap({n: (1, 2) for n in names})
     text = render_markdown(Report((ratchet_result(before, after, Fraction(0), mapped=mapped),)))
-    assert f"<details><summary>{FOLD_FILES + 1} files touched by the change</summary>" in text
+    assert (f"<details><summary>{FOLD_FILES + 1} files touched by the change:"
+            f" {FOLD_FILES + 1} lost coverage</summary>") in text
     assert text.count("| `pkg/m") == FOLD_FILES + 1
 
 
