@@ -57,6 +57,11 @@ REPORTS = "reports"
 #: `files` in the gate's settings): patterns, expanded by the gate. The JUNIT_FILES
 #: environment variable replaces them (space-separated); set empty, the settings decide.
 JUNIT_FILES = f"{REPORTS}/junit-*.xml"
+#: What the `gate` session writes besides its text verdict: the JSON report (the default
+#: branch's runs store it, pull requests compare with it), the markdown one (the
+#: pull-request comment) and the coverage badge. CI uploads them as the gate-report artifact.
+GATE_REPORTS = {"json": f"{REPORTS}/gate.json", "markdown": f"{REPORTS}/gate.md",
+                "badge": f"{REPORTS}/coverage.svg"}
 
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -396,7 +401,8 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
     """The `gate check` flags the environment asks for: thresholds CI sets, the JUnit files."""
     flags = []
     for variable, flag in (("MIN_COVERAGE", "--min-coverage"),
-                           ("MIN_DIFF_COVERAGE", "--min-diff-coverage")):
+                           ("MIN_DIFF_COVERAGE", "--min-diff-coverage"),
+                           ("MAX_COVERAGE_DROP", "--max-drop")):
         value = environ.get(variable, "").strip()
         if value:
             flags += [flag, value]
@@ -408,11 +414,15 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
 def gate(session: nox.Session) -> None:
     """The release decision: `gate check` on coverage.xml and the JUnit files (1 blocks).
 
-    Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE and
-    MIN_DIFF_COVERAGE override the coverage thresholds (CI sets them); JUNIT_FILES the
-    test results read. Arguments after `--` go to `gate check`: in a pull request, CI adds
-    `--diff-against origin/BASE` for the coverage of the changed lines.
+    Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE,
+    MIN_DIFF_COVERAGE and MAX_COVERAGE_DROP override the coverage thresholds (CI sets
+    them); JUNIT_FILES the test results read. Arguments after `--` go to `gate check`: in a
+    pull request, CI adds `--diff-against origin/BASE` for the coverage of the changed lines
+    and `--baseline-branch origin/releasegate-data` for the comparison with the base commit.
+    The JSON and markdown reports and the coverage badge go to reports/ (GATE_REPORTS).
     """
     session.install(GATE_REQUIREMENT)
-    session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)),
+    (HERE / REPORTS).mkdir(exist_ok=True)
+    written = [f"--report={kind}={path}" for kind, path in GATE_REPORTS.items()]
+    session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)), *written,
                 *session.posargs)
