@@ -97,7 +97,7 @@ def ratchet_result(before: Snapshot, after: Snapshot, max_drop: Fraction,
         if drop > max_drop:
             fell = f"{what} coverage fell {_points(drop, places, up=True)} points"
             problems.append(fell)
-            findings.append(Finding(f"{fell}: {counts} ({allowed})"))
+            findings.append(Finding(f"{fell}: {counts}" + (f" ({allowed})" if gated else "")))
     lost = []
     for name, old_file in before.files.items():
         new_file = after.files.get(name)
