@@ -100,7 +100,8 @@ def pytest_with_coverage(session: nox.Session, suite: str, marker: str,
 def lint(session: nox.Session) -> None:
     """flake8 on the code; zizmor, the GitHub schemas and actionlint on every workflow."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
-    session.run("flake8", "gate", "tests", "benchmarks", "noxfile.py", *session.posargs)
+    session.run("flake8", "gate", "tests", "benchmarks", "docs/tools", "noxfile.py",
+                *session.posargs)
     if WORKFLOWS:
         session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS, "action.yml")
         session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)

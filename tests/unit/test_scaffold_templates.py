@@ -291,16 +291,21 @@ def test_every_key_of_the_gate_settings_template_is_one_the_gate_knows(tmp_path)
         lines.append(match.group(1) if match else line)
         assert not re.fullmatch(r"#\s*[\w-]+\s*=.*", line) or match, f"not uncommented: {line}"
     assert keys > 40
-    (tmp_path / "gate.toml").write_text("\n".join(lines) + "\n")
     for name in ("certs/private-ca.pem", "config/production.yaml",
                  "config/production.schema.json"):  # files the settings name must exist
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("")
-    args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
-    planned = {item.family.name: item.settings for item in plan(families(), args)}
-    assert set(planned) == {family.name for family in families()}
-    assert planned["coverage"].min_diff is not None and planned["coverage"].path_maps
-    assert planned["tests"].require == ("integration",)
+    # `baseline` and `baseline-branch` are the two ways to name a baseline: one at a time.
+    for alternative in ("baseline = ", "baseline-branch = "):
+        kept = [line for line in lines if not line.startswith(alternative)]
+        assert len(kept) == len(lines) - 1
+        (tmp_path / "gate.toml").write_text("\n".join(kept) + "\n")
+        args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
+        planned = {item.family.name: item.settings for item in plan(families(), args)}
+        assert set(planned) == {family.name for family in families()}
+        assert planned["coverage"].min_diff is not None and planned["coverage"].path_maps
+        assert planned["tests"].require == ("integration",)
+        assert (planned["coverage"].baseline is None) == (alternative == "baseline = ")
 
 
 def test_the_gate_settings_template_reads_the_test_results(tmp_path) -> None:
