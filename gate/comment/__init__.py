@@ -90,13 +90,15 @@ def _key(text: str) -> str:
 def read_report(path: Path) -> str:
     """The markdown report: UTF-8 text, no NUL, at most 1 MiB."""
     from gate.errors import InputError
+    from gate.inputs import open_input
 
+    hint = "write it with `gate check --report markdown=PATH`"
+    handle = open_input(path, "report", hint)
     try:
-        with path.open("rb") as handle:
+        with handle:
             raw = handle.read(MAX_REPORT + 1)
     except OSError as exc:
-        raise InputError(f"cannot read the report {path}: {exc.strerror or exc}",
-                         "write it with `gate check --report markdown=PATH`") from None
+        raise InputError(f"cannot read the report {path}: {exc.strerror or exc}", hint) from None
     if len(raw) > MAX_REPORT:
         raise InputError(f"the report {path} is larger than 1 MiB: not a gate report")
     try:

@@ -53,8 +53,11 @@ def pr_number(text: str, where: str) -> int:
 
 def read_pr_file(path: Path) -> int:
     """The pull request number in a file a pull request's run wrote (an artifact)."""
+    from gate.inputs import open_input
+
+    handle = open_input(path, "--pr-file")
     try:
-        with path.open("rb") as handle:
+        with handle:
             raw = handle.read(64)
     except OSError as exc:
         raise InputError(f"cannot read --pr-file {path}: {exc.strerror or exc}") from None
@@ -97,8 +100,12 @@ def _event(path: str) -> dict[str, Any]:
     if not path:
         raise InputError("GITHUB_EVENT_PATH is not set: no event to read the pull request from",
                          "pass --pr N")
+    from gate.inputs import open_input
+
+    handle = open_input(Path(path), "the event file")
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        with handle:
+            document = json.loads(handle.read().decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"cannot read the event file {path}: {exc}") from None
     if not isinstance(document, dict):

@@ -24,16 +24,18 @@ def check_branch(name: str) -> str:
 
 
 def _read(path: Path, what: str, hint: str) -> bytes:
+    """The bytes of a regular, non-empty file of at most MAX_BYTES (gate.inputs opens it)."""
+    from gate.inputs import open_input
+
+    handle = open_input(path, what, hint)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB: {path}", hint)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}", hint) from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a folder, not a file: {path}", hint) from None
+        with handle:
+            content = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}", hint) from None
+    if len(content) > MAX_BYTES:
+        raise InputError(f"{what} is larger than {MAX_BYTES // 2**20} MiB: {path}", hint)
+    return content
 
 
 def check_report(path: Path) -> bytes:

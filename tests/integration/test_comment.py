@@ -224,3 +224,14 @@ def test_workflow_run_side_checks_the_head(github: FakeGitHub, tmp_path: Path) -
     bad = comment(tmp_path, env, "--pr-file", str(tmp_path / "pr-number"))
     assert bad.returncode == 2
     assert "is not a pull request number" in bad.stderr
+
+
+def test_what_is_not_a_report_is_an_error(github: FakeGitHub, tmp_path: Path) -> None:
+    env = env_for(github, tmp_path)
+    folder = clean(run_gate(["comment", str(tmp_path)], tmp_path, env))
+    assert folder.returncode == 2
+    assert folder.stderr.startswith("gate: error: report is a directory: ")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01")
+    binary = clean(run_gate(["comment", "binary.md"], tmp_path, env))
+    assert binary.returncode == 2 and "is empty or not text" in binary.stderr
+    assert github.state.requests == []
