@@ -59,6 +59,7 @@ def test_writes_every_file_adapted_to_the_project(tmp_path: Path, capsys) -> Non
     assert "python -m pip install nox uv && nox" in out
     assert 'make the "all required checks pass" job required' in out
     assert "MIN_COVERAGE, and MIN_DIFF_COVERAGE for the lines a pull request changes" in out
+    assert "badge are on the releasegate-data branch" in out
     assert ".nox/ .coverage* coverage.xml htmlcov/ reports/" in out
 
 
