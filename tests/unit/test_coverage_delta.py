@@ -126,8 +126,12 @@ def test_json_and_text_carry_it() -> None:
     data = json.loads(render_json(Report((result,))))["checks"][0]["data"]
     assert data["current"]["lines"] == {"covered": 21, "total": 34}
     assert [r["path"] for r in data["changed_files"]][0] == "src/app/codes.py"
-    assert "PASS   coverage.ratchet  line 76.66% (23/30) -> 61.76% (21/34)" \
-        in render_text(Report((result,)))
+    text = render_text(Report((result,)))
+    assert "PASS   coverage.ratchet  line 76.66% (23/30) -> 61.76% (21/34)" in text
+    assert ("  * src/app/codes.py: 100.00% (10/10) -> 60.00% (6/10) (-40.00); uncovered changed"
+            " lines 9\n") in text
+    assert "  * src/app/new.py: new -> 25.00% (1/4); uncovered changed lines 2\n" in text
+    assert "  * src/app/store.py: 80.00% (8/10) -> 90.00% (9/10) (+10.00)\n" in text
 
 
 def test_no_comparison_no_section() -> None:
