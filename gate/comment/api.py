@@ -45,7 +45,11 @@ class Response:
 
 def check_url(url: str) -> str:
     """The API base URL without a trailing slash; https, or http on a loopback host."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a bad port raises here, not later
+    except ValueError:
+        raise ApiError(f"GITHUB_API_URL {url!r} is not a URL") from None
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
@@ -154,6 +158,9 @@ def _headers(message: Message | Mapping[str, str]) -> dict[str, str]:
 
 def _host(url: str) -> str:
     """Host and port of `url`, never a user or password in it."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or "the API"
-    return f"{host}:{parts.port}" if parts.port else host
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname or "the API", parts.port
+    except ValueError:
+        return "the API"
+    return f"{host}:{port}" if port else host
