@@ -2,7 +2,8 @@
 (../shared/tools/act/run-workflow), its GitHub a bare repository on disk and the fake REST
 API of tests/fakegithub.py on loopback.
 
-One scenario, its runs shared by every test here (each run costs a minute or two):
+One scenario, in one test (xdist would run a shared fixture once per worker; each run
+costs a minute or two):
 
 1. a push to main: ci.yml passes, and its publish job stores the gate's report of that
    commit and the coverage badge on the releasegate-data branch of the origin;
@@ -13,11 +14,13 @@ One scenario, its runs shared by every test here (each run costs a minute or two
 3. a second push to the pull request, testing that code: ci.yml again, then
    pr-comment.yml edits the same comment.
 
-More assertions on these runs belong here rather than in new runs.
+More assertions on these runs belong in this test, as further `check_*` steps, rather than
+in new runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -141,8 +144,9 @@ def comment_run(tool: Path, scenario: Scenario, github: FakeGitHub, name: str,
                "-s", f"GITHUB_TOKEN={TOKEN}")
 
 
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+@contextlib.contextmanager
+def scenario_runs(tmp: Path) -> Iterator[Scenario]:
+    """Every run of the scenario, in order; the fake GitHub serves until the block ends."""
     tool = run_workflow_tool()
     if tool is None:
         message = "../shared/tools/act/run-workflow is not beside this checkout"
@@ -150,7 +154,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
             pytest.fail(f"{message} (GATE_REQUIRE_ACT is set)")
         pytest.skip(message)
     require_service("Redis", "127.0.0.1", 6379)
-    tmp = tmp_path_factory.mktemp("workflows")
     subprocess.run([sys.executable, "-m", "uv", "build", "--wheel", "-q", "-o",
                     str(tmp / "wheel"), str(ROOT)], check=True, capture_output=True, timeout=300)
     origin, repo = tmp / "origin.git", tmp / "shortlink"
@@ -199,7 +202,15 @@ def job_line(run: Run, job: str) -> str:
     raise AssertionError(f"no summary line for job {job}:\n{run}")
 
 
-def test_the_push_to_main_stores_its_report_and_badge(scenario: Scenario) -> None:
+def test_push_then_a_pull_request_then_its_next_push(tmp_path: Path) -> None:
+    with scenario_runs(tmp_path) as scenario:
+        check_the_push_to_main_stores_its_report_and_badge(scenario)
+        check_the_pull_request_is_compared_with_the_stored_report(scenario)
+        check_one_comment_shows_the_file_before_after_and_the_change(scenario)
+        check_the_second_run_edits_the_same_comment(scenario)
+
+
+def check_the_push_to_main_stores_its_report_and_badge(scenario: Scenario) -> None:
     push = scenario.runs["push"]
     assert push.returncode == 0, push
     assert job_line(push, "publish").startswith("SUCCESS"), push
@@ -222,7 +233,7 @@ def test_the_push_to_main_stores_its_report_and_badge(scenario: Scenario) -> Non
         "coverage.svg" in push.stdout + push.stderr
 
 
-def test_the_pull_request_is_compared_with_the_stored_report(scenario: Scenario) -> None:
+def check_the_pull_request_is_compared_with_the_stored_report(scenario: Scenario) -> None:
     pr1 = scenario.runs["pr1"]
     assert pr1.returncode == 1, pr1  # the untested lines block it
     assert job_line(pr1, "gate").startswith("FAILURE"), pr1
@@ -246,7 +257,7 @@ def counts(report: dict[str, Any], name: str) -> str:
     return f"({row['lines']['covered']}/{row['lines']['total']})"
 
 
-def test_one_comment_shows_the_file_before_after_and_the_change(scenario: Scenario) -> None:
+def check_one_comment_shows_the_file_before_after_and_the_change(scenario: Scenario) -> None:
     first = scenario.runs["comment1"]
     assert first.returncode == 0, first
     assert "comment created: " in first.stdout + first.stderr, first
@@ -263,7 +274,7 @@ def test_one_comment_shows_the_file_before_after_and_the_change(scenario: Scenar
     assert f"Compared with the report of `{scenario.shas['push'][:12]}`, the merge base" in body
 
 
-def test_the_second_run_edits_the_same_comment(scenario: Scenario) -> None:
+def check_the_second_run_edits_the_same_comment(scenario: Scenario) -> None:
     second = scenario.runs["comment2"]
     assert second.returncode == 0, second
     assert "comment updated: " in second.stdout + second.stderr, second
