@@ -16,6 +16,8 @@ class Format(str, enum.Enum):
     JSON = "json"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    SARIF = "sarif"
+    BADGE = "badge"
 
 
 def renderer(fmt: Format) -> Callable[[Report], str]:

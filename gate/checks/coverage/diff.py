@@ -7,11 +7,13 @@ runs, so that `gate --help` stays quick.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from gate.checks.coverage.paths import PathMapper
+from gate.errors import InputError
 from gate.gitdiff import Change, changed_lines, format_ranges, line_ranges, tracked_files
 from gate.model import CheckResult, Finding, Ratio, Status
 from gate.readers.coverage.model import CoverageData, FileCoverage
@@ -23,12 +25,21 @@ if TYPE_CHECKING:
 NOT_IN_REPORT_SHOWN = 200
 
 
-def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
-    """Coverage of the lines changed since the merge base of `--diff-against` REF."""
+@dataclass(frozen=True)
+class MappedChange:
+    """A change and the coverage of its files: report files by repository path, merged
+    when several report names map to one path, and those names."""
+
+    change: Change
+    files: Mapping[str, FileCoverage]
+    names: Mapping[str, tuple[str, ...]]
+    elsewhere: tuple[str, ...] = ()  # report names that are no file of the repository
+
+
+def map_change(settings: CoverageSettings, data: CoverageData) -> MappedChange:
+    """The lines changed since the merge base of `--diff-against` REF, with their coverage."""
     if settings.diff_against is None:
-        return CheckResult("coverage.diff", "coverage", Status.SKIP,
-                           "no --diff-against REF given: diff coverage not evaluated",
-                           threshold=settings.min_diff)
+        raise ValueError("map_change needs --diff-against")
     change = changed_lines(settings.diff_against, Path.cwd())
     known = tracked_files(change.root) | set(change.files)
     # Names relative to where coverage ran (relative_files = true) are usually relative to
@@ -37,17 +48,51 @@ def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
     bases = list(dict.fromkeys([*data.sources, *folders]))
     mapper = PathMapper(str(change.root), os.getcwd(), bases, settings.path_maps, known)
     files: dict[str, FileCoverage] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    elsewhere: list[str] = []  # report names that are no file of the repository
     for name, file in data.files.items():
         path = mapper.repo_path(name)
-        if path is not None and path in change.files:
+        if path is None:
+            elsewhere.append(name)
+        elif path in change.files:
             files[path] = files[path].merge(file) if path in files else file
-    return diff_result(change, files, settings.min_diff, settings.diff_min_lines,
-                       tuple(data.files))
+            names[path] = (*names.get(path, ()), name)
+    if data.files and len(elsewhere) == len(data.files):
+        raise _nothing_here(elsewhere, settings.files)
+    return MappedChange(change, files, names, tuple(elsewhere))
+
+
+def _nothing_here(names: Sequence[str], reports: Sequence[Path]) -> InputError:
+    """Not one report name is a repository file: every change would pass unmeasured."""
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    report = "the coverage report" if len(reports) < 2 else "the coverage reports"
+    return InputError(
+        f"diff coverage: no file {report} names is in this repository ({shown}: "
+        f"{len(names)} files, none found here after path mapping)",
+        "map the report's names to repository paths with --path-map FROM=TO "
+        "(e.g. --path-map /app/= or --path-map lib/=src/pkg/), or run coverage with "
+        "relative_files = true; see docs/diff-coverage.md")
+
+
+def run_diff(settings: CoverageSettings, data: CoverageData,
+             mapped: MappedChange | None) -> CheckResult:
+    """Coverage of the lines changed since the merge base of `--diff-against` REF."""
+    if mapped is None:
+        return CheckResult("coverage.diff", "coverage", Status.SKIP,
+                           "no --diff-against REF given: diff coverage not evaluated",
+                           threshold=settings.min_diff)
+    return diff_result(mapped.change, mapped.files, settings.min_diff, settings.diff_min_lines,
+                       mapped.elsewhere)
 
 
 def diff_result(change: Change, files: Mapping[str, FileCoverage], threshold: Fraction | None,
                 min_lines: int, report_names: Sequence[str] = ()) -> CheckResult:
-    """Judge the changed lines of `change` against the coverage of `files` (by repo path)."""
+    """Judge the changed lines of `change` against the coverage of `files` (by repo path).
+
+    `report_names` are the report's names that are no file of the repository:
+    when no changed file is in the report, a warning shows them, in case they
+    are the changed files under other names.
+    """
     since = f"since {change.ref} (merge base {change.base[:12]})"
     rows, findings = [], []
     covered = measured = 0
