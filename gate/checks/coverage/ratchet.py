@@ -7,11 +7,13 @@ runs, so that `gate --help` stays quick.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import replace
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gate.checks.coverage.baseline import Snapshot, file_rows, read_baseline, snapshot
+from gate.checks.coverage.baseline import FileCounts, Snapshot, file_rows, read_baseline, snapshot
 from gate.errors import InputError
 from gate.model import CheckResult, Finding, Ratio, Status
 from gate.readers.coverage.model import CoverageData
@@ -27,6 +29,7 @@ def run_ratchet(settings: CoverageSettings, data: CoverageData) -> CheckResult:
         return CheckResult("coverage.ratchet", "coverage", Status.SKIP,
                            "no --baseline PATH given: no comparison with an earlier coverage")
     before, notes = read_baseline(settings.baseline)
+    before = _same_names(before, data, settings, settings.baseline)
     before = before.select(settings.include, settings.exclude)
     if before.lines.total == 0:
         raise InputError(f"baseline measures no lines: {settings.baseline}",
@@ -34,6 +37,24 @@ def run_ratchet(settings: CoverageSettings, data: CoverageData) -> CheckResult:
     result = ratchet_result(before, snapshot(data), settings.max_drop or Fraction(0),
                             str(settings.baseline))
     return replace(result, warnings=tuple(notes) + result.warnings)
+
+
+def _same_names(before: Snapshot, data: CoverageData, settings: CoverageSettings,
+                baseline: Path) -> Snapshot:
+    """The baseline with each file the report names differently (a baseline in another
+    format, say) given the report's name for it."""
+    from gate.checks.coverage.paths import aliases
+
+    folders = [str(path.resolve().parent) for path in settings.files]
+    groups = [(data.files, [*data.sources, *folders]),
+              (before.files, [str(baseline.resolve().parent)])]
+    names = aliases(groups, settings.path_maps, os.getcwd())[1]
+    if not names:
+        return before
+    files: dict[str, FileCounts] = {}
+    for name, counts in before.files.items():
+        files.setdefault(names.get(name, name), counts)
+    return Snapshot(files, before.has_branches)
 
 
 def ratchet_result(before: Snapshot, after: Snapshot, max_drop: Fraction,

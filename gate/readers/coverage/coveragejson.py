@@ -39,8 +39,8 @@ _STRING = re.compile(rb'"((?:[^"\\\x00-\x1f]|\\.)*)"')
 #: Elements of a number array, each followed by a comma, and one element alone.
 _NUMS = re.compile(rb"(?:[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*,)*+" % LINE_DIGITS)
 _NUM = re.compile(rb"[ \t\r\n]*(-?\d{1,%d})[ \t\r\n]*" % LINE_DIGITS)
-_PAIR = rb"[ \t\r\n]*\[[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*,[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*\][ \t\r\n]*" % (
-    LINE_DIGITS, LINE_DIGITS)
+_NUMBER = rb"[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*" % LINE_DIGITS
+_PAIR = rb"[ \t\r\n]*\[" + _NUMBER + rb"," + _NUMBER + rb"\][ \t\r\n]*"
 _PAIRS = re.compile(rb"(?:" + _PAIR + rb",)*+")
 _ONE_PAIR = re.compile(_PAIR)
 _INTEGER = re.compile(rb"-?\d+")

@@ -74,8 +74,12 @@ def _head(path: Path, what: str) -> bytes:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 
 
+class UnknownFormat(InputError):
+    """The file is in none of the formats the gate reads."""
+
+
 def _unknown(path: Path, what: str, problem: str) -> NoReturn:
-    raise InputError(f"{what} is in no format the gate knows: {path}: {problem}", HINT)
+    raise UnknownFormat(f"{what} is in no format the gate knows: {path}: {problem}", HINT)
 
 
 class _Found(Exception):

@@ -160,8 +160,7 @@ class _Reader:
         got["BRANCH"] = (branches.total - branches.covered, branches.covered)
         for kind, counted in got.items():
             declared = self.counters.get(kind)
-            if declared is not None and declared != counted and (kind != "BRANCH" or
-                                                                  any(declared)):
+            if declared is not None and declared != counted:
                 self.disagreeing.append(
                     f"{name}: its {kind} counter says missed={declared[0]}"
                     f" covered={declared[1]} but its <line>s count {counted[0]} and {counted[1]}")

@@ -140,7 +140,8 @@ class _Reader:
         top = max(lines)
         if top > MAX_LINE or max(counts) > _MAX_COUNT:
             return False
-        assert self.section is not None  # nosec B101: _block checked it
+        if self.section is None:
+            return False
         self.section.lines.add_run(lines, compress(lines, counts), top)
         self.line += records
         self.bulk_lines += records
@@ -154,7 +155,8 @@ class _Reader:
         if not len(numbers) == len(taken) == records:
             return False
         section = self.section
-        assert section is not None  # nosec B101: _block checked it
+        if section is None:
+            return False
         lines = list(map(int, numbers))
         if max(lines) > MAX_LINE:
             return False

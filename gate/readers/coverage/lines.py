@@ -26,7 +26,7 @@ COUNT_DIGITS = 20
 SLACK = 64 << 20
 
 _ONES = bytes.maketrans(b"\0\1", b"01")
-_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # run an iterator to its end, in C
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator, in C
 
 
 class BadValue(Exception):
