@@ -46,7 +46,7 @@ _NOT_DA = re.compile(rb"\n(?!DA:)")
 _NOT_BRDA = re.compile(rb"\n(?!BRDA:)")
 _DIGITS_AND_COMMAS = b"0123456789,"
 #: BRDA fields read in bulk: the line number, and what follows the last comma.
-_BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),", re.M)
+_BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
 _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
 _NOT_TAKEN = frozenset((b"-", b"0"))
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -203,13 +203,12 @@ class _Reader:
                 raise BadValue(f"negative execution count {hits} in {text[:60]!r}")
             section.lines.add(line_number(fields[0]), count(hits, "execution count") > 0)
         elif key == "BRDA" and section is not None:
-            head = value.split(",", 2)
-            tail = value.rpartition(",")
-            if len(head) < 3 or tail[1] != "," or len(tail[0]) < len(head[0]) + 2:
+            fields = value.split(",")  # a branch's name may hold commas: the count is last
+            if len(fields) < 4:
                 raise BadValue(f"BRDA needs a line, a block, a branch and a count: {text[:60]!r}")
-            taken = tail[2]
+            taken = fields[-1]
             hit = taken != "-" and count(taken, "branch count") > 0
-            section.lines.add_branches(line_number(head[0]), int(hit), 1)
+            section.lines.add_branches(line_number(fields[0]), int(hit), 1)
             section.branches += 1
             section.taken += hit
         elif key in ("LF", "LH", "BRF", "BRH") and section is not None:
