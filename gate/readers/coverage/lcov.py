@@ -38,6 +38,9 @@ from gate.readers.coverage.model import CoverageData, FileCoverage
 HINT = ("produce it with `coverage lcov`, c8/nyc `--reporter=lcov`, gcovr `--lcov` or"
         " `lcov --capture`")
 CHUNK = 1 << 20
+#: Read runs of DA and BRDA records in bulk; False reads every line alone (the tests
+#: compare the two ways).
+BULK = True
 #: A record longer than this is refused (a file path is the longest thing in one).
 MAX_RECORD = 1 << 20
 _MAX_COUNT = 10**COUNT_DIGITS - 1
@@ -101,7 +104,7 @@ class _Reader:
         """Read complete lines (`block` ends with a line break)."""
         pos, size = 0, len(block)
         while pos < size:
-            if self.section is not None:
+            if self.section is not None and BULK:
                 if block.startswith(b"DA:", pos):
                     end = _NOT_DA.search(block, pos).end()  # type: ignore[union-attr]
                     if not self._da_run(block, pos, end):
