@@ -114,7 +114,7 @@ def test_refused_with_one_line(case: str, tmp_path: Path, gate_cli) -> None:
     (CLOVER_HEAD, "not well-formed XML"),
 ])
 def test_a_2gb_sparse_file_is_refused_quickly(head: str, message: str, tmp_path: Path,
-                                             gate_cli) -> None:
+                                              gate_cli) -> None:
     path = tmp_path / "report"
     path.write_text(head)
     os.truncate(path, 2 << 30)  # a valid start, then 2 GB of zero bytes, on no disk

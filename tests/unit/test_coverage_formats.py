@@ -19,8 +19,10 @@ from gate.readers.coverage.model import CoverageData
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "coverage"
 
 
-def _shape(data: CoverageData) -> dict[str, tuple[list[int], list[int], dict[int, tuple[int,
-                                                                                     int]]]]:
+Shape = dict[str, tuple[list[int], list[int], dict[int, tuple[int, int]]]]
+
+
+def _shape(data: CoverageData) -> Shape:
     return {name: (list(f.measured_lines()), f.missing_lines(),
                    {n: (r.covered, r.total) for n, r in f.branches.items()})
             for name, f in data.files.items()}
@@ -131,8 +133,9 @@ def _coverage_json(indent: int | None, sort_keys: bool) -> str:
 
 @pytest.mark.parametrize(("indent", "sort_keys"), [(None, False), (4, False), (2, True)])
 @pytest.mark.parametrize("chunk", [1 << 20, 5])
-def test_coverage_json_in_any_layout_and_window(indent: int | None, sort_keys: bool, chunk: int,
-                                                 tmp_path: Path, monkeypatch) -> None:
+def test_coverage_json_in_any_layout_and_window(indent: int | None, sort_keys: bool,
+                                                chunk: int, tmp_path: Path,
+                                                monkeypatch) -> None:
     monkeypatch.setattr(coveragejson, "CHUNK", chunk)
     path = tmp_path / "coverage.json"
     path.write_text(_coverage_json(indent, sort_keys))
