@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import IO
 
@@ -52,6 +52,11 @@ _DIGITS_AND_COMMAS = b"0123456789,"
 _BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
 _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
 _NOT_TAKEN = frozenset((b"-", b"0"))
+#: What a section read whole may hold beside its DA and BRDA runs.
+_OTHERS = re.compile(
+    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*+|(?:LF|LH|BRF|BRH):\d{1,20})\n)*+")
+_TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
+
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
@@ -104,6 +109,11 @@ class _Reader:
         """Read complete lines (`block` ends with a line break)."""
         pos, size = 0, len(block)
         while pos < size:
+            if self.section is None and BULK and block.startswith(b"SF:", pos):
+                last = block.find(b"\nend_of_record\n", pos)
+                if last >= 0 and self._whole_section(block, pos, last + 1):
+                    pos = last + len(b"\nend_of_record\n")
+                    continue
             if self.section is not None and BULK:
                 if block.startswith(b"DA:", pos):
                     end = _NOT_DA.search(block, pos).end()  # type: ignore[union-attr]
@@ -122,6 +132,47 @@ class _Reader:
             self._record(block[pos:end - 1])
             pos = end
 
+    def _whole_section(self, block: bytes, start: int, end: int) -> bool:
+        """Read a whole section (SF at `start`, end_of_record at `end`) in bulk: its DA and
+        BRDA runs converted at once, its other records checked by one expression. False,
+        having read nothing, when it is not that simple (the caller goes record by record)."""
+        eol = block.find(b"\n", start, end)
+        name = block[start + 3:eol]
+        if not name or not name.isascii() or b"\r" in name:
+            return False
+        body = eol + 1
+        da = _run_start(block, b"DA:", body, end)
+        da_end = _NOT_DA.search(block, da).end() if da >= 0 else -1  # type: ignore[union-attr]
+        brda = _run_start(block, b"BRDA:", body, end)
+        brda_end = (_NOT_BRDA.search(block, brda).end()  # type: ignore[union-attr]
+                    if brda >= 0 else -1)
+        cuts = sorted((a, b) for a, b in ((da, da_end), (brda, brda_end)) if a >= 0)
+        rest, at = [], body
+        for cut_start, cut_end in cuts:
+            if cut_start < at:
+                return False
+            rest.append(block[at:cut_start])
+            at = cut_end
+        rest.append(block[at:end])
+        others = b"".join(rest)
+        if not others.isascii() or _OTHERS.fullmatch(others) is None:
+            return False
+        section = _Section(name.decode("ascii"), self.budget, self.line + 1)
+        if da >= 0:
+            converted = _da_numbers(block, da, da_end)
+            if converted is None:
+                return False
+            lines, counts, top = converted
+            section.lines.add_run(lines, compress(lines, counts), top)
+        if brda >= 0 and not _add_brda(section, block, brda, brda_end):
+            return False
+        section.declared = {key.decode(): int(value) for key, value in _TOTALS.findall(others)}
+        self._close(section)
+        records = block.count(b"\n", start, end) + 1
+        self.line += records
+        self.bulk_lines += records
+        return True
+
     def _lines(self, block: bytes, pos: int, end: int) -> None:
         for raw in block[pos:end - 1].split(b"\n"):
             self.line += 1
@@ -129,47 +180,21 @@ class _Reader:
 
     def _da_run(self, block: bytes, pos: int, end: int) -> bool:
         """Read DA records in bulk; False when the run is not simple (the caller goes slowly)."""
-        run = block[pos + 3:end - 1].replace(b"\nDA:", b",")
-        records = block.count(b"\n", pos, end)
-        if run.translate(None, _DIGITS_AND_COMMAS):
-            return False  # checksums, CRs, signs or junk: line by line
-        try:
-            numbers = json.loads(b"[" + run + b"]")
-        except ValueError:  # leading zeros, empty fields, huge numbers
+        converted = _da_numbers(block, pos, end)
+        if converted is None or self.section is None:
             return False
-        if len(numbers) != 2 * records:
-            return False
-        lines, counts = numbers[0::2], numbers[1::2]
-        top = max(lines)
-        if top > MAX_LINE or max(counts) > _MAX_COUNT:
-            return False
-        if self.section is None:
-            return False
+        lines, counts, top = converted
         self.section.lines.add_run(lines, compress(lines, counts), top)
+        records = len(lines)
         self.line += records
         self.bulk_lines += records
         return True
 
     def _brda_run(self, block: bytes, pos: int, end: int) -> bool:
         """Read BRDA records in bulk; False when the run is not simple."""
+        if self.section is None or not _add_brda(self.section, block, pos, end):
+            return False
         records = block.count(b"\n", pos, end)
-        numbers = _BRDA_LINE.findall(block, pos, end)
-        taken = _BRDA_TAKEN.findall(block, pos, end)
-        if not len(numbers) == len(taken) == records:
-            return False
-        section = self.section
-        if section is None:
-            return False
-        lines = list(map(int, numbers))
-        if max(lines) > MAX_LINE:
-            return False
-        hit = [t not in _NOT_TAKEN for t in taken]
-        totals = Counter(lines)
-        covered = Counter(compress(lines, hit))
-        for line, total in totals.items():
-            section.lines.add_branches(line, covered[line], total)
-        section.branches += records
-        section.taken += sum(hit)
         self.line += records
         self.bulk_lines += records
         return True
@@ -246,6 +271,61 @@ class _Reader:
             warnings.append(f"{self.path}: {self.disagreements[0]}{also}; the gate uses the"
                             " DA and BRDA records")
         return CoverageData(self.files, (), has_branches), warnings
+
+
+def _run_start(block: bytes, key: bytes, start: int, end: int) -> int:
+    """Where the first record `key` between start and end begins, or -1."""
+    if block.startswith(key, start):
+        return start
+    found = block.find(b"\n" + key, start, end)
+    return -1 if found < 0 else found + 1
+
+
+def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int], int] | None:
+    """The line numbers and counts of the DA records in block[pos:end], converted in bulk
+    (checksums dropped), and the largest line; None when the run is not that simple."""
+    run = block[pos + 3:end - 1].replace(b"\nDA:", b",")
+    records = block.count(b"\n", pos, end)
+    if run.count(b",") == 3 * records - 1:  # DA:<line>,<count>,<checksum>: drop the checksums
+        fields = run.split(b",")
+        del fields[2::3]
+        run = b",".join(fields)
+    if run.translate(None, _DIGITS_AND_COMMAS):
+        return None  # CRs, signs or junk: line by line
+    try:
+        numbers = json.loads(b"[" + run + b"]")
+    except ValueError:  # leading zeros, empty fields, huge numbers
+        return None
+    if len(numbers) != 2 * records:
+        return None
+    lines, counts = numbers[0::2], numbers[1::2]
+    top = max(lines)
+    if top > MAX_LINE or max(counts) > _MAX_COUNT:
+        return None
+    return lines, counts, top
+
+
+def _add_brda(section: _Section, block: bytes, pos: int, end: int) -> bool:
+    """Add the BRDA records in block[pos:end] to `section` in bulk; False (adding nothing)
+    when the run is not that simple."""
+    records = block.count(b"\n", pos, end)
+    numbers = _BRDA_LINE.findall(block, pos, end)
+    taken = _BRDA_TAKEN.findall(block, pos, end)
+    if not len(numbers) == len(taken) == records:
+        return False
+    lines = list(map(int, numbers))
+    if max(lines) > MAX_LINE:
+        return False
+    hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00": not taken
+    totals = Counter(lines)
+    covered = Counter(compress(lines, hit))
+    file = section.lines
+    file.lines.extend(totals)
+    file.btotal.extend(totals.values())
+    file.bcovered.extend(map(covered.__getitem__, totals))
+    section.branches += records
+    section.taken += sum(hit)
+    return True
 
 
 def _decode(raw: bytes) -> str:
