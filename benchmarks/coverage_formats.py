@@ -120,7 +120,7 @@ _LCOV_LINE = re.compile(rb"^((?:DA|BRDA|FN):)(\d+)", re.M)
 _LCOV_TOTAL = re.compile(rb"^(LF|LH|BRF|BRH|FNF|FNH):(\d+)$", re.M)
 
 
-def _longer_lcov(section: bytes, times: int, span: int) -> bytes:
+def _longer_lcov(section: bytes, times: int) -> bytes:
     """A section whose records are repeated `times` times at line offsets, each kind of
     record kept in one run, in the producer's order."""
     lines = section.splitlines(keepends=True)
@@ -131,6 +131,7 @@ def _longer_lcov(section: bytes, times: int, span: int) -> bytes:
             runs[-1].append(line)
         else:
             runs.append([line])
+    span = max((int(n) for _, n in _LCOV_LINE.findall(section)), default=0) + 1
     out = [lines[0]]
     for run in runs:
         if _LCOV_TOTAL.match(run[0]):
@@ -147,13 +148,15 @@ def _longer_lcov(section: bytes, times: int, span: int) -> bytes:
 def scale_lcov(source: Path, size: int, path: Path, times: int) -> None:
     """Sections (SF ... end_of_record) lengthened `times` times, then repeated under copyN/."""
     text = source.read_bytes()
-    sections = [_longer_lcov(s, times, 10_000)
+    sections = [_longer_lcov(s, times)
                 for s in re.findall(rb"SF:[\s\S]*?end_of_record\n", text)]
     _repeat(b"", sections, b"", size, path,
             lambda part, n: part.replace(b"SF:", b"SF:copy%d/" % n, 1))
 
 
-def _longer_entry(entry: dict[str, Any], times: int, span: int) -> dict[str, Any]:
+def _longer_entry(entry: dict[str, Any], times: int) -> dict[str, Any]:
+    span = max([0, *entry.get("executed_lines", []), *entry.get("missing_lines", [])]) + 1
+
     def ints(values: list[int]) -> list[int]:
         return [v + copy * span for copy in range(times) for v in values]
 
@@ -177,7 +180,7 @@ def scale_coverage_json(source: Path, size: int, path: Path, times: int) -> None
     writes them (functions and classes kept as they are)."""
     document = json.loads(source.read_text())
     entries = [json.dumps(name).encode() + b": "
-               + json.dumps(_longer_entry(entry, times, 10_000)).encode()
+               + json.dumps(_longer_entry(entry, times)).encode()
                for name, entry in document["files"].items()]
     head = b'{"meta": ' + json.dumps(document["meta"]).encode() + b', "files": {'
     tail = b'}, "totals": ' + json.dumps(document["totals"]).encode() + b"}"
@@ -201,8 +204,12 @@ _CLOVER_NUM = re.compile(rb'(<line num=")(\d+)')
 
 def _longer_runs(part: bytes, runs: re.Pattern[bytes], number: re.Pattern[bytes],
                  times: int) -> bytes:
-    return runs.sub(lambda m: b"".join(_shift(m[0], number, copy * 10_000)
-                                       for copy in range(times)), part)
+    """Each run of <line>s repeated `times` times, each copy after the last line."""
+    def longer(run: re.Match[bytes]) -> bytes:
+        span = max(int(n) for _, n in number.findall(run[0])) + 1
+        return b"".join(_shift(run[0], number, copy * span) for copy in range(times))
+
+    return runs.sub(longer, part)
 
 
 def scale_jacoco(source: Path, size: int, path: Path, times: int) -> None:

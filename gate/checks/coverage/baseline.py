@@ -92,12 +92,12 @@ def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
     first = _first_byte(path)
     try:
         kind = detect(path, "baseline")
-    except UnknownFormat:
+    except UnknownFormat as exc:
         if first == b"{":  # say what is wrong with it as a gate report
             return _from_json(path), []
         raise InputError(f"baseline is neither a coverage report (Cobertura, JaCoCo, Clover,"
-                         f" LCOV, coverage.py JSON) nor a releasegate JSON report: {path}",
-                         HINT) from None
+                         f" LCOV, coverage.py JSON) nor a releasegate JSON report: {path}:"
+                         f" {exc.problem}", HINT) from None
     if kind == GATE_JSON:
         return _from_json(path), []
     from gate.readers.coverage import read

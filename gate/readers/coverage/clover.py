@@ -36,7 +36,7 @@ HINT = ("produce it with `nyc report --reporter=clover`, `c8 --reporter=clover`,
 
 class _Reader:
     def __init__(self) -> None:
-        self.budget = Budget()
+        self.budget = Budget(self._offset)
         self.files: dict[str, FileCoverage] = {}
         self.feeder: xmlsafe.Feeder | None = None
         self.root = False
@@ -47,6 +47,9 @@ class _Reader:
 
     def line(self) -> int:
         return self.feeder.line() if self.feeder is not None else 0
+
+    def _offset(self) -> int:
+        return self.feeder.offset() if self.feeder is not None else 0
 
     def parse(self, handle: IO[bytes]) -> None:
         parser = self.parser = xmlsafe.parser()

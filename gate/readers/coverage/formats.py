@@ -75,11 +75,15 @@ def _head(path: Path, what: str) -> bytes:
 
 
 class UnknownFormat(InputError):
-    """The file is in none of the formats the gate reads."""
+    """The file is in none of the formats the gate reads; `problem` says what it looks like."""
+
+    problem = ""
 
 
 def _unknown(path: Path, what: str, problem: str) -> NoReturn:
-    raise UnknownFormat(f"{what} is in no format the gate knows: {path}: {problem}", HINT)
+    error = UnknownFormat(f"{what} is in no format the gate knows: {path}: {problem}", HINT)
+    error.problem = problem
+    raise error
 
 
 class _Found(Exception):

@@ -63,7 +63,7 @@ class _Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.budget = Budget()
+        self.budget = Budget(self._offset)
         self.files: dict[str, FileCoverage] = {}
         self.feeder: xmlsafe.Feeder | None = None
         self.root = False
@@ -78,6 +78,9 @@ class _Reader:
 
     def line(self) -> int:
         return self.feeder.line() if self.feeder is not None else 0
+
+    def _offset(self) -> int:
+        return self.feeder.offset() if self.feeder is not None else 0
 
     def parse(self, handle: IO[bytes]) -> None:
         parser = xmlsafe.parser()

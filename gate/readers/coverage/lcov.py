@@ -23,11 +23,12 @@ line by line, with the same meaning and exact errors naming the line.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from collections import Counter
 from itertools import compress, repeat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Callable
 
 from gate.errors import InputError
 from gate.readers import xmlsafe
@@ -52,6 +53,9 @@ _DIGITS_AND_COMMAS = b"0123456789,"
 _BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
 _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
 _NOT_TAKEN = frozenset((b"-", b"0"))
+#: json's own C scanner, without the module's per-call wrappers (runs are short).
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(  # type: ignore[arg-type]
+    json.JSONDecoder())  # typeshed has make_scanner take itself; it takes a decoder
 #: What a section read whole may hold beside its DA and BRDA runs.
 _OTHERS = re.compile(
     rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*+|(?:LF|LH|BRF|BRH):\d{1,20})\n)*+")
@@ -243,15 +247,16 @@ class _Reader:
             section.declared[key] = count(value, key)
 
     def _close(self, section: _Section) -> None:
+        if section.declared:
+            self._check_totals(section)
         file = section.lines.build(section.name, sum_branches=True)
-        self._check_totals(section, file)
         seen = self.files.get(section.name)
         self.files[section.name] = file if seen is None else seen.merge(file)
         self.section = None
 
-    def _check_totals(self, section: _Section, file: FileCoverage) -> None:
-        lines = file.lines
-        counted = {"LF": lines.total, "LH": lines.covered,
+    def _check_totals(self, section: _Section) -> None:
+        lines = section.lines
+        counted = {"LF": lines.measured.count(1), "LH": lines.covered.count(1),
                    "BRF": section.branches, "BRH": section.taken}
         for key, value in section.declared.items():
             if counted[key] != value:
@@ -293,8 +298,8 @@ def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int],
     if run.translate(None, _DIGITS_AND_COMMAS):
         return None  # CRs, signs or junk: line by line
     try:
-        numbers = json.loads(b"[" + run + b"]")
-    except ValueError:  # leading zeros, empty fields, huge numbers
+        numbers, _ = _scan("[" + run.decode("ascii") + "]", 0)
+    except (ValueError, StopIteration):  # leading zeros, empty fields, huge numbers
         return None
     if len(numbers) != 2 * records:
         return None

@@ -57,15 +57,22 @@ def _show(text: str | bytes) -> str:
 
 
 class Budget:
-    """The line buffers of one report: SLACK bytes plus what has been read (`read`)."""
+    """The line buffers of one report: SLACK bytes plus what has been read, which the
+    reader counts in `read` or tells through `progress`.
 
-    def __init__(self) -> None:
+    What is counted is all ever allocated, not what is held at once: a report of many
+    files that each claim a huge line number cannot make the work explode either.
+    """
+
+    def __init__(self, progress: Callable[[], int] | None = None) -> None:
         self.allocated = 0
         self.read = 0
+        self.progress = progress
 
     def take(self, size: int) -> None:
         """Count `size` more bytes of buffers, or raise BadValue."""
-        if self.allocated + size > SLACK + self.read:
+        read = self.read if self.progress is None else self.progress()
+        if self.allocated + size > SLACK + read:
             raise BadValue("line numbers out of all proportion to the size of the report")
         self.allocated += size
 
