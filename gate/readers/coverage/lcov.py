@@ -54,8 +54,9 @@ _BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.
 _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
 _NOT_TAKEN = frozenset((b"-", b"0"))
 #: json's own C scanner, without the module's per-call wrappers (runs are short).
-_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(  # type: ignore[arg-type]
-    json.JSONDecoder())  # typeshed has make_scanner take itself; it takes a decoder
+# typeshed has make_scanner take a make_scanner; it takes a decoder.
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder())  # type: ignore[arg-type]
 #: What a section read whole may hold beside its DA and BRDA runs.
 _OTHERS = re.compile(
     rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*+|(?:LF|LH|BRF|BRH):\d{1,20})\n)*+")
