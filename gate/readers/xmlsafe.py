@@ -17,9 +17,7 @@ a reader's own exceptions pass through for it to translate.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 from typing import IO, Any, Callable, NoReturn, Protocol
 from xml.parsers import expat
@@ -27,6 +25,8 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 
 from gate.errors import InputError, UnsafeInputError
+# Re-exported: a reader opens its file through gate.inputs, as every input is opened.
+from gate.inputs import open_input as open_input
 
 #: What is read and fed at once: expat's buffer grows to hold it, and pyexpat
 #: hands expat at most 1 MiB per call anyway.
@@ -217,28 +217,6 @@ def read(path: Path, what: str, hint: str, directory_hint: str,
         raise InputError(f"{what} is not well-formed XML: {path}: {exc}", hint) from None
     except OSError as exc:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-
-
-def open_input(path: Path, what: str, hint: str, directory_hint: str) -> IO[bytes]:
-    """Open a regular, non-empty file for reading, or raise one InputError line."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}", hint) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{what} is a directory: {path}", directory_hint)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{what} is not a regular file: {path}")
-    if info.st_size == 0:
-        raise InputError(f"{what} is empty: {path}", hint)
-    try:
-        # O_NONBLOCK: should the path be swapped for a FIFO after stat, open must not hang.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
-    return os.fdopen(fd, "rb", buffering=0)
 
 
 def problem(exc: expat.ExpatError) -> str:

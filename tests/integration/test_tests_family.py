@@ -397,7 +397,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
     cases["directory"] = ("dir.xml", f"JUnit report is a directory: {tmp_path / 'dir.xml'}")
     cases["missing"] = ("missing.xml", f"JUnit report not found: {tmp_path / 'missing.xml'}")
     os.mkfifo(tmp_path / "fifo.xml")
-    cases["fifo"] = ("fifo.xml", f"JUnit report is not a regular file: {tmp_path / 'fifo.xml'}")
+    cases["fifo"] = ("fifo.xml", f"JUnit report is not a regular file (a FIFO): {tmp_path / 'fifo.xml'}")
     cases["glob"] = ("shard-*.xml", f"no JUnit report matches {tmp_path / 'shard-*.xml'}")
     return cases
 

@@ -252,7 +252,7 @@ def test_missing_empty_directory_and_fifo(tmp_path: Path) -> None:
     }
     fifo = tmp_path / "fifo.xml"
     os.mkfifo(fifo)
-    cases[fifo] = "JUnit report is not a regular file: {path}"
+    cases[fifo] = "JUnit report is not a regular file (a FIFO): {path}"
     for path, expected in cases.items():
         with pytest.raises(InputError) as caught:
             read(path)

@@ -51,7 +51,7 @@ def test_cobertura_messages_are_unchanged(tmp_path: Path) -> None:
     assert error(empty) == f"coverage report is empty: {empty} {HINT}"
     assert error(tmp_path / "nope.xml") == f"coverage report not found: {tmp_path / 'nope.xml'} {HINT}"
     assert error(tmp_path) == f"coverage report is a directory: {tmp_path} (hint: pass the coverage.xml file)"
-    assert error(fifo) == f"coverage report is not a regular file: {fifo}"
+    assert error(fifo) == f"coverage report is not a regular file (a FIFO): {fifo}"
     data, _ = cobertura.read(write(tmp_path, GOOD))
     assert (data.lines.covered, data.lines.total) == (1, 2)
 
