@@ -35,7 +35,7 @@ def _junk() -> bytes:
 
 CASES = {
     # LCOV
-    "lcov-huge-count": (f"SF:a.py\nDA:1,{HUGE}\nend_of_record\n", "line 2: bad execution count"),
+    "lcov-huge-count": (f"SF:a.py\nDA:1,{HUGE}\nend_of_record\n", "line 2: an execution count is 5,000 characters long"),
     "lcov-huge-line": ("SF:a.py\nDA:123456789,1\nend_of_record\n", "line 2: bad line number"),
     "lcov-line-out-of-range": ("SF:a.py\nDA:99999999,1\nend_of_record\n",
                                "line 2: line number 99999999 is out of range"),
@@ -67,7 +67,7 @@ CASES = {
     "jacoco-undefined-entity": (JACOCO_HEAD + "&secret;" + JACOCO_TAIL,
                                 "line 1: undefined entity &secret;"),
     "jacoco-huge": (JACOCO_HEAD + JACOCO_LINE.format(nr=1, ci=HUGE) + JACOCO_TAIL,
-                    "line 1: bad ci"),
+                    "line 1: a ci is 5,000 characters long"),
     "jacoco-truncated": (JACOCO_HEAD + JACOCO_LINE.format(nr=1, ci=1)[:20],
                          "not well-formed XML"),
     "jacoco-line-out-of-range": (JACOCO_HEAD + JACOCO_LINE.format(nr=99999999, ci=1)
@@ -81,7 +81,7 @@ CASES = {
                                 + CLOVER_HEAD.split("?>", 1)[1] + "&x;" + CLOVER_TAIL,
                                 "undefined entity &x;"),
     "clover-huge": (CLOVER_HEAD + f'<line num="1" count="{HUGE}" type="stmt"/>' + CLOVER_TAIL,
-                    "line 1: bad count"),
+                    "line 1: a count is 5,000 characters long"),
     "clover-truncated": (CLOVER_HEAD + '<line num="1" cou', "not well-formed XML"),
     "clover-unknown-type": (CLOVER_HEAD + '<line num="1" count="1" type="expr"/>' + CLOVER_TAIL,
                             "<line> of unknown type 'expr'"),

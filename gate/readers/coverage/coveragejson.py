@@ -23,8 +23,8 @@ from itertools import compress
 from pathlib import Path
 from typing import IO, Any, Callable
 
+from gate import inputs, numeric
 from gate.errors import InputError
-from gate.readers import xmlsafe
 from gate.readers.coverage.lines import (
     LINE_DIGITS, MAX_LINE, BadValue, Budget, FileLines)
 from gate.readers.coverage.model import CoverageData, FileCoverage
@@ -252,7 +252,9 @@ class _Reader:
         finally:
             scan.mark = -1
         try:
-            meta = json.loads(text)
+            meta = json.loads(text, parse_int=numeric.json_int)
+        except numeric.TooLong as exc:
+            raise BadValue(f"in the \"meta\" object, {exc}") from None
         except (ValueError, UnicodeError, RecursionError):
             raise BadValue("the \"meta\" object is not valid JSON") from None
         if not isinstance(meta, dict):
@@ -348,7 +350,7 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
     Raises InputError with one line naming the file and the line where it went wrong.
     """
     reader = _Reader()
-    handle = xmlsafe.open_input(path, "coverage report", HINT, "pass the coverage.json file")
+    handle = inputs.open_input(path, "coverage report", HINT, "pass the coverage.json file")
     try:
         with handle:
             reader.parse(handle)

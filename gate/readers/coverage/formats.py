@@ -18,6 +18,7 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 
+from gate import inputs
 from gate.errors import InputError, UnsafeInputError
 from gate.readers import xmlsafe
 
@@ -66,7 +67,7 @@ def detect(path: Path, what: str = "coverage report") -> str:
 
 
 def _head(path: Path, what: str) -> bytes:
-    handle = xmlsafe.open_input(path, what, HINT, "pass the report file, not its folder")
+    handle = inputs.open_input(path, what, HINT, "pass the report file, not its folder")
     try:
         with handle:
             return handle.read(HEAD)

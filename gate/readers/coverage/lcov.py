@@ -30,8 +30,8 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import IO, Any, Callable
 
+from gate import inputs
 from gate.errors import InputError
-from gate.readers import xmlsafe
 from gate.readers.coverage.lines import (
     COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number)
 from gate.readers.coverage.model import CoverageData, FileCoverage
@@ -347,7 +347,7 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
     Raises InputError with one line naming the file, and the line where known.
     """
     reader = _Reader(path)
-    handle = xmlsafe.open_input(path, "coverage report", HINT, "pass the lcov.info file")
+    handle = inputs.open_input(path, "coverage report", HINT, "pass the lcov.info file")
     try:
         with handle:
             reader.parse(handle)

@@ -1,9 +1,10 @@
 """What the LCOV, coverage.py JSON, JaCoCo and Clover readers share: bounded numbers, and
 one file's lines gathered into the line model's bitmaps.
 
-Every number a report gives is bounded by its length before it is converted, so a
-count thousands of digits long is one error line, not a slow conversion or
-Python's own digit-limit error. Line numbers are bounded by MAX_LINE, and the
+Every number a report gives is bounded by its length before it is converted (first
+by the bound every reader shares, gate.numeric, then by what a line number or a
+count can need), so a count thousands of digits long is one error line, not a
+slow conversion or Python's own digit-limit error. Line numbers are bounded by MAX_LINE, and the
 line buffers of a whole report by SLACK plus one byte per byte read: a crafted
 report of huge line numbers cannot make memory explode.
 """
@@ -15,6 +16,7 @@ from collections import deque
 from itertools import repeat
 from typing import Any, Callable, Iterable, Sequence
 
+from gate import numeric
 from gate.readers.coverage.model import BranchTable, FileCoverage
 
 #: No source file has ten million lines; a larger number is a broken report.
@@ -33,8 +35,17 @@ class BadValue(Exception):
     """A value in a report that the gate cannot use; the reader adds the file and the line."""
 
 
+def _bounded(text: str | bytes, what: str) -> None:
+    """The shared bound on a number's length (gate.numeric), before any other check."""
+    try:
+        numeric.bounded(text if isinstance(text, str) else text.decode("latin-1"), what)
+    except numeric.TooLong as exc:
+        raise BadValue(str(exc)) from None
+
+
 def line_number(text: str | bytes) -> int:
-    """A line number: digits only, 1 to MAX_LINE (0 is accepted and means no line)."""
+    """A line number: digits only, 0 to MAX_LINE (0 is accepted and means no line)."""
+    _bounded(text, "a line number")
     if not 0 < len(text) <= LINE_DIGITS or not text.isdigit():
         raise BadValue(f"bad line number {_show(text)}")
     number = int(text)
@@ -45,6 +56,7 @@ def line_number(text: str | bytes) -> int:
 
 def count(text: str | bytes, what: str = "count") -> int:
     """A non-negative count of at most COUNT_DIGITS digits."""
+    _bounded(text, f"a {what}")
     if not 0 < len(text) <= COUNT_DIGITS or not text.isdigit():
         raise BadValue(f"bad {what} {_show(text)}")
     return int(text)
