@@ -52,7 +52,6 @@ _DIGITS_AND_COMMAS = b"0123456789,"
 #: BRDA fields read in bulk: the line number, and what follows the last comma.
 _BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
 _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
-_NOT_TAKEN = frozenset((b"-", b"0"))
 #: json's own C scanner, without the module's per-call wrappers (runs are short).
 # typeshed has make_scanner take a make_scanner; it takes a decoder.
 _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
