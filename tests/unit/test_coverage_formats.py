@@ -228,3 +228,20 @@ def test_clover_of_real_producers(sample: str, lines: tuple[int, int],
     other, _ = read(FIXTURES / twin)
     assert [list(f.measured_lines()) for f in data.files.values()] == [
         list(f.measured_lines()) for f in other.files.values()]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_jacoco_counters_are_compared_either_way(bulk: bool, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    monkeypatch.setattr(jacoco, "BULK", bulk)
+    text = (FIXTURES / "jacoco.xml").read_text()
+    path = tmp_path / "jacoco.xml"
+    # The sourcefile's own BRANCH counter (the one after its lines) says one more is covered.
+    head, sourcefile = text.split("<sourcefile", 1)
+    sourcefile = sourcefile.replace('<counter type="BRANCH" missed="4" covered="8"/>',
+                                    '<counter type="BRANCH" missed="3" covered="9"/>', 1)
+    path.write_text(head + "<sourcefile" + sourcefile)
+    data, warnings = jacoco.read(path)
+    assert (data.branches.covered, data.branches.total) == (8, 12)
+    assert warnings == [f"{path}: org/example/Shapes.java: its BRANCH counter says missed=3"
+                        " covered=9 but its <line>s count 4 and 8; the gate uses the lines"]

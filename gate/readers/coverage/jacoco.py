@@ -19,11 +19,12 @@ fill half a report are stepped over in bulk, past expat (see _Reader.take).
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from itertools import compress
 from operator import add
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from gate.errors import InputError
 from gate.readers import xmlsafe
@@ -48,11 +49,18 @@ _CLASS_BODY = re.compile(
 _LINES = re.compile(
     rb"(?:" + _WS + rb'<line nr="\d{1,8}" mi="\d{1,10}" ci="\d{1,10}" mb="\d{1,10}"'
     rb' cb="\d{1,10}"/>)*+')
+#: The counters that close a <sourcefile>, read in bulk too (for the comparison only).
+_COUNTERS = re.compile(rb"(?:" + _WS + _COUNTER + rb")*+")
+_COUNTER_FIELDS = re.compile(rb'<counter type="([A-Z]+)" missed="(\d+)" covered="(\d+)"/>')
 _KEEP_DIGITS = bytes(c for c in range(256) if c not in b'0123456789"')
 #: Where a bulk read may start: a <class> start tag, or a <sourcefile> one before a <line>.
 _MARKER = re.compile(
     rb"<class [^<>]{0,180}(?<!/)>|<sourcefile [^<>]{0,180}(?<!/)>(?=[ \t\r\n]{0,40}<line )")
 _ASCII_COMPATIBLE = {"utf-8", "us-ascii", "iso-8859-1"}
+# json's own C scanner, without the module's per-call wrappers (typeshed has
+# make_scanner take a make_scanner; it takes a decoder).
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder())  # type: ignore[arg-type]
 _REACH = 4096  # an element the window may cut short is shorter than this
 
 
@@ -183,6 +191,11 @@ class _Reader:
             end = _LINES.match(data, start).end()  # type: ignore[union-attr]
             if end > start and not self._add_lines(data, start, end):
                 return start, False  # let expat's events find and report what is wrong
+            closing = _COUNTERS.match(data, end).end()  # type: ignore[union-attr]
+            if closing > end and data.startswith(b"</sourcefile>", closing):
+                for kind, missed, covered in _COUNTER_FIELDS.findall(data, end, closing):
+                    self.counters[kind.decode()] = (int(missed), int(covered))
+                end = closing
         more = not final and len(data) - end < _REACH
         return end, more
 
@@ -192,7 +205,7 @@ class _Reader:
         quoted = data[start:end].translate(None, _KEEP_DIGITS)  # "3""0""3""0""0""4"...
         text = quoted[1:-1].replace(b'""', b",")
         try:
-            values = json.loads(b"[" + text + b"]")
+            values, _ = _scan("[" + text.decode("ascii") + "]", 0)
         except ValueError:  # leading zeros
             values = list(map(int, text.split(b",")))
         numbers = values[0::5]
