@@ -56,7 +56,7 @@ def line_number(text: str | bytes) -> int:
 
 def count(text: str | bytes, what: str = "count") -> int:
     """A non-negative count of at most COUNT_DIGITS digits."""
-    _bounded(text, f"a {what}")
+    _bounded(text, f"{'an' if what[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {what}")
     if not 0 < len(text) <= COUNT_DIGITS or not text.isdigit():
         raise BadValue(f"bad {what} {_show(text)}")
     return int(text)
