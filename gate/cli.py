@@ -17,14 +17,14 @@ from gate.exitcodes import ExitCode, describe
 from gate.family import Family
 
 PROG = "gate"
-FORMATS = ("text", "json", "markdown", "junit")
+FORMATS = ("text", "json", "markdown", "junit", "sarif")
 
 
 def families() -> tuple[Family, ...]:
     """Every family of checks, in the order they run and report."""
-    from gate.checks import connect, coverage, deploy, tests
+    from gate.checks import connect, coverage, deploy, findings, tests
 
-    return (coverage.FAMILY, tests.FAMILY, deploy.FAMILY, connect.FAMILY)
+    return (coverage.FAMILY, tests.FAMILY, findings.FAMILY, deploy.FAMILY, connect.FAMILY)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,11 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only this family of checks (repeatable)")
     check.add_argument("--skip", action="append", metavar="FAMILY",
                        help="do not run this family of checks (repeatable)")
+    added: set[str] = set()
     for family in families():
-        family.add_arguments(check)
+        family.add_arguments(check, added)
+    from gate.checks.findings.command import add_parser as add_baseline
     from gate.scaffold import add_parser as add_init
 
     add_init(commands)
+    add_baseline(commands)
     return parser
 
 
@@ -86,8 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gate.scaffold import run as init
 
             return init(args)
-        build_parser().print_help()
-        return ExitCode.ERROR
+        if args.command == "baseline":
+            from gate.checks.findings.command import run as record
+
+            return record(args)
+        # No command: a usage error like any other, one line on stderr (not the help on stdout).
+        raise UsageError("a command is needed: check, init or baseline",
+                         f"`{PROG} check` runs the checks; see `{PROG} --help`")
     except GateError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate import inputs, numeric
 from gate.errors import InputError, UsageError
 
 if sys.version_info >= (3, 11):
@@ -40,20 +41,23 @@ class Settings:
 
 
 def read_toml(path: Path, what: str = "settings file") -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one line naming `what` and the file."""
+    """Parse a TOML file, turning every failure into one line naming `what` and the file.
+
+    The file is opened through gate.inputs: a FIFO, a device or a directory is
+    refused before it is opened.
+    """
+    data = inputs.read_bytes(path, what)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a directory: {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} is not UTF-8 text: {path}") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{what} is not valid TOML: {path}: {exc}") from None
+    except ValueError:  # tomllib's int() on a number of more digits than Python converts
+        raise InputError(f"{what} is not valid TOML: {path}: "
+                         f"{numeric.huge_number_message(text)}") from None
 
 
 def load(explicit: Path | None, cwd: Path | None = None) -> Settings:
@@ -63,13 +67,15 @@ def load(explicit: Path | None, cwd: Path | None = None) -> Settings:
         if explicit.name == "pyproject.toml":
             return _from_pyproject(explicit, required=True)
         return _tables(read_toml(explicit), explicit, "")
+    # A settings file that is there but not a regular file (a FIFO, a directory) is
+    # refused, not passed over: the gate would otherwise run without the settings.
     pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.exists():
         settings = _from_pyproject(pyproject, required=False)
         if settings.source is not None:
             return settings
     gate_toml = cwd / "gate.toml"
-    if gate_toml.is_file():
+    if gate_toml.exists():
         return _tables(read_toml(gate_toml), gate_toml, "")
     return Settings()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from gate import numeric
 from gate.errors import UsageError
 from gate.model import CheckResult
 
@@ -37,6 +38,9 @@ class Option:
     flags: tuple[str, ...] = ()
     multiple: bool = False
     metavar: str | None = None
+    # A flag several families read (`--diff-against`): added once, read by each family that
+    # declares it. Given alone it runs only the families nothing else asks for (see runner).
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,22 @@ class Family:
 
     def dest(self, option: Option) -> str:
         """Where argparse keeps an option's raw flag values (families may share keys)."""
-        return f"{self.name}__{option.key}".replace("-", "_").replace(".", "_")
+        owner = "shared" if option.shared else self.name
+        return f"{owner}__{option.key}".replace("-", "_").replace(".", "_")
 
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        """Add this family's flags to `parser`, in a group of their own."""
+    def add_arguments(self, parser: argparse.ArgumentParser,
+                      added: set[str] | None = None) -> None:
+        """Add this family's flags to `parser`, in a group of their own.
+
+        `added` collects the shared flags already added by another family: those are
+        added once.
+        """
         group = parser.add_argument_group(f"{self.title} checks")
         for option in self.options:
+            if option.flags and option.shared and added is not None:
+                if option.flags[0] in added:
+                    continue
+                added.add(option.flags[0])
             if option.flags:
                 group.add_argument(
                     *option.flags,
@@ -75,9 +89,13 @@ class Family:
                 )
 
     def values(
-        self, args: argparse.Namespace, table: Any, where: str, base: Path
+        self, args: argparse.Namespace, table: Any, where: str, base: Path,
+        shared: bool = True,
     ) -> dict[str, Any]:
-        """Converted values by key: the settings table's, overridden by flags."""
+        """Converted values by key: the settings table's, overridden by flags.
+
+        With `shared` False, the flags several families read are left out.
+        """
         if table is None:
             table = {}
         elif self.normalize is not None:
@@ -99,13 +117,20 @@ class Family:
             values[key] = option.convert(raw, Origin(f"{where}.{key}", base))
         cwd = Path.cwd()
         for option in self.options:
-            raw = getattr(args, self.dest(option), None) if option.flags else None
+            wanted = option.flags and (shared or not option.shared)
+            raw = getattr(args, self.dest(option), None) if wanted else None
             if raw is not None:
                 values[option.key] = option.convert(raw, Origin(option.flags[0], cwd))
         return values
 
 
 # Converters shared by families -------------------------------------------------
+
+
+def given_shared(family: Family, args: argparse.Namespace) -> bool:
+    """Whether a flag several families read was given for `family` on the command line."""
+    return any(option.shared and option.flags and getattr(args, family.dest(option), None)
+               is not None for option in family.options)
 
 
 def as_str(raw: Any, origin: Origin) -> str:
@@ -146,7 +171,9 @@ def as_int(raw: Any, origin: Origin, minimum: int = 0) -> int:
     if isinstance(raw, bool):
         raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}")
     try:
-        value = int(raw)
+        value = int(numeric.bounded(raw) if isinstance(raw, str) else raw)
+    except numeric.TooLong as exc:
+        raise UsageError(f"{origin.label}: {exc}") from None
     except (TypeError, ValueError):
         raise UsageError(f"{origin.label}: expected a whole number, got {raw!r}") from None
     if value < minimum:
@@ -159,9 +186,14 @@ def as_seconds(raw: Any, origin: Origin) -> float:
     if isinstance(raw, bool):
         raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}")
     try:
-        value = float(raw)
+        value = float(numeric.bounded(raw) if isinstance(raw, str) else raw)
+    except numeric.TooLong as exc:
+        raise UsageError(f"{origin.label}: {exc}") from None
     except (TypeError, ValueError):
         raise UsageError(f"{origin.label}: expected a number of seconds, got {raw!r}") from None
     if not value > 0 or value != value or value == float("inf"):
         raise UsageError(f"{origin.label}: must be a positive number of seconds, got {raw!r}")
+    if value > numeric.MAX_SECONDS:  # a timeout that no clock or socket call can hold
+        raise UsageError(f"{origin.label}: must be at most {numeric.MAX_SECONDS:,} seconds, "
+                         f"got {raw!r}")
     return value

@@ -5,7 +5,9 @@ files, env and config files, schemas. A FIFO nobody writes to would block a
 plain open() for ever, /dev/zero would never end and a directory cannot be
 read, so the path is looked at (`stat`, following symlinks) before it is
 opened. Should it be swapped for something else in between, the open does
-not block (O_NONBLOCK) and the opened file is looked at again.
+not block (O_NONBLOCK) and the opened file is looked at again. The one
+device let through is the null device (`--config /dev/null`: no settings),
+which reads as an empty file.
 """
 
 from __future__ import annotations
@@ -57,10 +59,20 @@ def _regular(info: os.stat_result, path: Path, what: str,
     if stat.S_ISDIR(info.st_mode):
         raise NotReadable(f"{what} is a directory: {path}", "is a directory, not a file",
                           directory_hint)
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(info.st_mode) and not _is_null(info):
         problem = f"is not a regular file ({kind(info.st_mode)})"
         raise NotReadable(f"{what} {problem}: {path}", problem)
     return info
+
+
+def _is_null(info: os.stat_result) -> bool:
+    if not stat.S_ISCHR(info.st_mode):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(null.st_mode) and info.st_rdev == null.st_rdev
 
 
 def open_input(path: Path, what: str, hint: str | None = None,
@@ -106,3 +118,21 @@ def _read_up_to(handle: IO[bytes], size: int) -> bytes:
         parts.append(data)
         left -= len(data)
     return b"".join(parts)
+
+
+def read_optional(path: Path, what: str, errors: str = "replace") -> str | None:
+    """A UTF-8 text file that may be absent: its text, or None when there is no such file.
+
+    Anything else that stops it being read (a FIFO, a directory, no permission)
+    is NotReadable; with `errors="strict"`, text that is not UTF-8 reads as None.
+    """
+    try:
+        data = read_bytes(path, what)
+    except NotReadable as exc:
+        if exc.problem == "not found":
+            return None
+        raise
+    try:
+        return data.decode("utf-8", errors)
+    except UnicodeDecodeError:
+        return None

@@ -47,12 +47,24 @@ class Ratio:
 
 @dataclass(frozen=True)
 class Finding:
-    """One detail behind a check's result, optionally tied to a place in a file."""
+    """One detail behind a check's result, optionally tied to a place in a file.
+
+    `rule`, `tool` and `severity` make a finding matchable by a machine (a rule
+    id field, as SARIF and code scanning expect, never only text inside the
+    message). `blocks` says whether this finding is one its check fails on:
+    None means "as its check" (every finding of a failing check blocks); False
+    marks a finding shown for information beside blocking ones.
+    """
 
     message: str
     file: str | None = None
     line: int | None = None
     end_line: int | None = None
+    rule: str | None = None
+    tool: str | None = None
+    severity: str | None = None
+    column: int | None = None
+    blocks: bool | None = None
 
 
 @dataclass(frozen=True)

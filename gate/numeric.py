@@ -15,6 +15,9 @@ import sys
 
 #: A 128-bit count has 39 digits; a time or a setting is far shorter.
 MAX_LENGTH = 40
+#: A billion seconds is 31 years: no test or suite takes longer, and the times of a
+#: million of them still add up, and round to milliseconds, exactly.
+MAX_SECONDS = 10 ** 9
 #: Python's own limit on converting digits to an int (a library that converts for us hits it).
 INT_LIMIT = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
@@ -40,6 +43,12 @@ def whole(text: str, what: str = "a number") -> int:
     return int(bounded(text, what))
 
 
+def decimal_exponent_ok(exponent: int | str) -> bool:
+    """Whether a Decimal's exponent is small enough to work with exactly (1e-99999999 is not:
+    turning it into a Fraction computes 10**99999999)."""
+    return isinstance(exponent, int) and abs(exponent) <= MAX_LENGTH
+
+
 def json_int(text: str) -> int:
     """For `json.loads(parse_int=json_int)`: JSON integers, bounded."""
     return int(bounded(text, "an integer"))
@@ -54,7 +63,19 @@ def line_of(text: str, token: str) -> int | None:
 _HUGE = re.compile(r"[0-9][0-9_]{%d,}" % (INT_LIMIT - 1))
 
 
-def huge_number_line(text: str) -> int | None:
-    """The line of the first run of more than INT_LIMIT digits: what a parser could not convert."""
+def huge_number(text: str) -> tuple[int, int] | None:
+    """(line, digits) of the first run of more than INT_LIMIT digits: what a parser that
+    converts numbers itself (tomllib) could not convert."""
     found = _HUGE.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+    if found is None:
+        return None
+    return text.count("\n", 0, found.start()) + 1, len(found[0].replace("_", ""))
+
+
+def huge_number_message(text: str) -> str:
+    """`line N: an integer D digits long (...)`, for a parser's ValueError on `text`."""
+    where = huge_number(text)
+    if where is None:
+        return f"a number of more digits than Python converts ({INT_LIMIT})"
+    return (f"line {where[0]}: an integer {where[1]:,} digits long (Python converts at most "
+            f"{INT_LIMIT})")

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from gate import config
 from gate.errors import UsageError
-from gate.family import Family
+from gate.family import Family, given_shared
 from gate.model import Report
 
 
@@ -36,9 +36,10 @@ def plan(families: Sequence[Family], args: argparse.Namespace) -> list[Planned]:
                                  "choose from " + ", ".join(names))
     only, skip = set(args.only or ()), set(args.skip or ())
     selected = []
+    by_shared_flag = set()  # families that run only because of a flag every family reads
     for family in families:
-        values = family.values(args, settings.tables.get(family.name), settings.where(family.name),
-                               settings.base)
+        table, where = settings.tables.get(family.name), settings.where(family.name)
+        values = family.values(args, table, where, settings.base)
         family_settings = family.configure(values)
         if (only and family.name not in only) or family.name in skip:
             continue
@@ -46,7 +47,14 @@ def plan(families: Sequence[Family], args: argparse.Namespace) -> list[Planned]:
             if family.name in only:
                 raise UsageError(f"--only {family.name}: no {family.name} checks are configured")
             continue
+        if given_shared(family, args) and family.name not in only and family.configure(
+                family.values(args, table, where, settings.base, shared=False)) is None:
+            by_shared_flag.add(family.name)
         selected.append(Planned(family, family_settings))
+    if by_shared_flag and any(p.family.name not in by_shared_flag for p in selected):
+        # `--diff-against` with the findings family configured: it applies to the families
+        # that run, and starts no other one (a coverage check with no report, say).
+        selected = [p for p in selected if p.family.name not in by_shared_flag]
     if not selected:
         raise UsageError("nothing to check",
                          "pass --min-coverage 0.8 (for example) or configure [tool.gate]")

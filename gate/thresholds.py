@@ -6,6 +6,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from gate import numeric
 from gate.errors import UsageError
 
 SPELLINGS = "write a fraction in [0, 1] such as 0.8, or a percentage with a sign such as 80%"
@@ -23,11 +24,15 @@ def parse_threshold(raw: object, where: str) -> Fraction:
     text = str(raw).strip()  # str(0.8) == "0.8": TOML floats keep their written digits
     percent = text.endswith("%")
     try:
-        number = Decimal(text[:-1].strip() if percent else text)
+        number = Decimal(numeric.bounded(text[:-1].strip() if percent else text))
+    except numeric.TooLong as exc:
+        raise UsageError(f"{where}: {exc}", SPELLINGS) from None
     except InvalidOperation:
         raise UsageError(f"{where}: {text!r} is not a number", SPELLINGS) from None
     if not number.is_finite():
         raise UsageError(f"{where}: {text!r} is not a finite number", SPELLINGS)
+    if not numeric.decimal_exponent_ok(number.as_tuple().exponent):
+        raise UsageError(f"{where}: {text!r} has an exponent out of range", SPELLINGS)
     value = Fraction(number) / (100 if percent else 1)
     if not percent and value > 1:
         # 80 is surely 80%; 150 cannot be meant as either spelling.

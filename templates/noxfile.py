@@ -13,6 +13,11 @@ settings below are the knobs.
 
 Python versions come from the classifiers (else requires-python); those with no
 interpreter on this machine are left out unless a version is named on the command line.
+
+The lint and security sessions write their findings to reports/ and pass: the gate decides,
+against the findings baseline `gate init` recorded (findings-baseline.json), so that only
+new findings block. The tests are measured with `coverage run -m pytest` and the project's
+own coverage settings (dynamic contexts included), each process writing its own data file.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ else:  # nox itself depends on tomli before Python 3.11
 
 # Settings ------------------------------------------------------------------------------
 
+#: The Python versions to test, when the classifiers do not say (a project with only an
+#: open requires-python): `gate init --python 3.11 --python 3.12` writes them here, and the
+#: CI matrix lists the same.
+PYTHON_VERSIONS: tuple[str, ...] = ()
 #: Sessions whose tests must not run in parallel, e.g. integration tests that share one
 #: database: name them here, as in frozenset({"integration"}), and they run with `-n 0`.
 SERIAL_SESSIONS: frozenset[str] = frozenset()
@@ -46,8 +55,16 @@ EXCLUDE = (".git", ".venv", "venv", ".nox", ".tox", "build", "dist", "node_modul
            ".eggs", "*.egg-info", "htmlcov", "__pycache__")
 #: Extras and PEP 735 dependency groups holding the test dependencies, first found wins.
 TEST_DEPENDENCIES = ("test", "tests", "testing", "dev")
-#: Installed with them, because the sessions call these tools.
-TEST_TOOLS = ("pytest", "pytest-xdist", "pytest-cov")
+#: Requirements files holding them when no extra or group does (pip-tools layouts, tox).
+TEST_REQUIREMENTS = ("requirements/tests.txt", "requirements/test.txt", "requirements-test.txt",
+                     "requirements-tests.txt", "test-requirements.txt", "requirements/dev.txt",
+                     "requirements-dev.txt")
+#: Installed with them, because the sessions call these tools (coverage 7.10 follows
+#: subprocesses, xdist's workers among them).
+TEST_TOOLS = ("pytest", "pytest-xdist", "coverage[toml]>=7.10")
+#: Commands run in a test session's virtualenv before its tests, such as the migrations of
+#: the database the tests use: (("alembic", "upgrade", "head"),).
+BEFORE_TESTS: tuple[tuple[str, ...], ...] = ()
 #: What the `gate` session installs: pin a version, or point at a checkout or a wheel.
 GATE_REQUIREMENT = os.environ.get("GATE_REQUIREMENT", "releasegate")
 #: Where the test sessions write their JUnit XML, one file per session, Python and shard
@@ -57,6 +74,11 @@ REPORTS = "reports"
 #: `files` in the gate's settings): patterns, expanded by the gate. The JUNIT_FILES
 #: environment variable replaces them (space-separated); set empty, the settings decide.
 JUNIT_FILES = f"{REPORTS}/junit-*.xml"
+#: What the lint and security sessions write, and the gate reads ([findings] in gate.toml).
+LINT_REPORT = f"{REPORTS}/flake8.txt"
+SECURITY_REPORT = f"{REPORTS}/bandit.json"
+#: The gate's verdict as SARIF 2.1.0, for code scanning (CI keeps it as an artifact).
+GATE_SARIF = f"{REPORTS}/gate.sarif"
 
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -73,9 +95,12 @@ KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
 
 
 def declared_pythons(project: dict[str, Any]) -> list[str]:
-    """The project's Python versions: its classifiers, else those requires-python allows."""
+    """The project's Python versions: PYTHON_VERSIONS, else its classifiers, else those
+    requires-python allows."""
     from packaging.specifiers import SpecifierSet  # nox depends on packaging
 
+    if PYTHON_VERSIONS:
+        return list(PYTHON_VERSIONS)
     spec = SpecifierSet(project.get("requires-python", ""))
 
     def allowed(version: str) -> bool:  # some release 3.X.0 ... 3.X.99 satisfies it
@@ -197,12 +222,82 @@ def install_args() -> list[str]:
         requirements = group(name)
         if requirements:
             return ["-e", ".", *requirements]
+    for name in TEST_REQUIREMENTS:
+        if (HERE / name).is_file():
+            return ["-e", ".", "-r", name]
     return ["-e", "."]
 
 
 PYTHONS = available_pythons(declared_pythons(PROJECT))
 PYTHON = PYTHONS[-1]  # the newest: it runs the sessions that need one version only
 PACKAGES = import_names(PROJECT)
+
+
+# Coverage settings ----------------------------------------------------------------------
+
+#: Where the sessions' coverage settings go: the project's own, plus what measuring in
+#: parallel needs (written anew by each session that measures or reports).
+COVERAGE_RC = HERE / ".nox" / "coveragerc"
+
+
+def project_coverage_settings() -> tuple[str, dict[str, dict[str, str]]]:
+    """The project's coverage settings by section, and where they are, as coverage finds them:
+    .coveragerc, else setup.cfg or tox.ini ([coverage:run]...), else pyproject.toml."""
+    import configparser
+
+    for name, prefix in ((".coveragerc", ""), ("setup.cfg", "coverage:"), ("tox.ini", "coverage:")):
+        path = HERE / name
+        if not path.is_file():
+            continue
+        parser = configparser.RawConfigParser()
+        parser.read(path, encoding="utf-8")
+        sections = {s[len(prefix):]: dict(parser.items(s)) for s in parser.sections()
+                    if s.startswith(prefix)}
+        if sections or not prefix:
+            return name, sections
+    table = PYPROJECT.get("tool", {}).get("coverage", {})
+    return "pyproject.toml", {section: {key: _ini(value) for key, value in values.items()}
+                              for section, values in table.items() if isinstance(values, dict)}
+
+
+def _ini(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "\n" + "\n".join(str(item) for item in value)
+    return str(value)
+
+
+def _listed(text: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[,\n]", text) if item.strip()]
+
+
+def coverage_rc() -> Path:
+    """Write COVERAGE_RC: the project's settings, with parallel data files, subprocesses
+    followed, branches measured and the packages as the source where it says nothing else.
+
+    Every setting the project has is kept as it is (dynamic_context = "test_function"
+    works here: each process records its own contexts); none is guessed.
+    """
+    _, sections = project_coverage_settings()
+    run = sections.setdefault("run", {})
+    run["parallel"] = "true"
+    patch = _listed(run.get("patch", ""))
+    run["patch"] = "\n" + "\n".join(dict.fromkeys([*patch, "subprocess"]))
+    run.setdefault("branch", "true")
+    if not any(key in run for key in ("source", "source_pkgs", "include")):
+        run["source_pkgs"] = "\n" + "\n".join(PACKAGES)
+    warnings = _listed(run.get("disable_warnings", ""))
+    # xdist's controller imports none of the project: its empty data file is expected.
+    run["disable_warnings"] = "\n" + "\n".join(
+        dict.fromkeys([*warnings, "no-data-collected", "module-not-measured"]))
+    lines = ["# Written by noxfile.py from the project's coverage settings: edit those."]
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {value}".replace("\n", "\n    ") for key, value in values.items()]
+    COVERAGE_RC.parent.mkdir(exist_ok=True)
+    COVERAGE_RC.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return COVERAGE_RC
 
 
 # Helpers ----------------------------------------------------------------------------------
@@ -281,20 +376,24 @@ def stale_shardings(base: str, total: int) -> list[Path]:
 
 def run_pytest(session: nox.Session, kind: str, tag: str, *args: str,
                allow_empty: bool = False) -> None:
-    """Run pytest: coverage into .coverage.TAG, results into reports/junit-TAG.xml.
+    """Run pytest under coverage: data into .coverage.TAG.*, results into reports/junit-TAG.xml.
 
-    pytest-cov combines the xdist workers' data. The JUnit suite is named TAG, which tells
-    the gate that the same test run on two Pythons (or shards, or sessions) is two tests,
-    not a rerun of one.
+    Every process (pytest, each xdist worker, any Python the tests start) writes its own
+    data file; the coverage session combines them. The JUnit suite is named TAG, which
+    tells the gate that the same test run on two Pythons (or shards, or sessions) is two
+    tests, not a rerun of one.
     """
     workers = "0" if kind in SERIAL_SESSIONS else WORKERS
     data, junit = fresh_outputs(tag)
     junit.parent.mkdir(exist_ok=True)
+    rc = coverage_rc()
+    for command in BEFORE_TESTS:
+        session.run(*command)
     session.run(
-        "pytest", "-n", workers, *(f"--cov={name}" for name in PACKAGES), "--cov-branch",
-        "--cov-report=", f"--junitxml={junit.relative_to(HERE).as_posix()}",
+        "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-n", workers,
+        f"--junitxml={junit.relative_to(HERE).as_posix()}",
         "-o", f"junit_suite_name={tag}", *args, *session.posargs,
-        env={"COVERAGE_FILE": str(data)},
+        env={"COVERAGE_FILE": str(data), "COVERAGE_RCFILE": str(rc)},
         success_codes=[0, 5] if allow_empty else [0],
     )
 
@@ -304,17 +403,34 @@ def run_pytest(session: nox.Session, kind: str, tag: str, *args: str,
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """flake8 over the project (config in .flake8), never inside venvs, .nox or build/."""
+    """flake8 over the project (config in .flake8) into reports/flake8.txt, shown here too.
+
+    It passes whatever flake8 finds: the gate judges the findings against the baseline.
+    """
     session.install("flake8", *group("lint"))
-    session.run("flake8", "--extend-exclude", ",".join(EXCLUDE), *(session.posargs or ["."]))
+    report = fresh_report(LINT_REPORT)  # flake8 appends to an --output-file that exists
+    # No colours: with FORCE_COLOR set (CI), flake8 would write them into the file too.
+    session.run("flake8", "--extend-exclude", ",".join(EXCLUDE), "--output-file", report,
+                "--tee", "--color", "never", "--exit-zero", *(session.posargs or ["."]))
 
 
 @nox.session(python=PYTHON)
 def security(session: nox.Session) -> None:
-    """bandit over the package's code, failing on any finding."""
+    """bandit over the package's code into reports/bandit.json, for the gate to judge."""
     session.install("bandit[toml]")
     config = ["-c", "pyproject.toml"] if "bandit" in PYPROJECT.get("tool", {}) else []
-    session.run("bandit", "-q", *config, "-r", *package_dirs(PACKAGES), *session.posargs)
+    report = fresh_report(SECURITY_REPORT)
+    session.run("bandit", "-q", *config, "-r", *package_dirs(PACKAGES), "-f", "json", "-o",
+                report, "--exit-zero", *session.posargs)
+    session.log(f"bandit's findings are in {report}: the gate session judges them")
+
+
+def fresh_report(name: str) -> str:
+    """A report's path, its folder made and an earlier run's file removed."""
+    path = HERE / name
+    path.parent.mkdir(exist_ok=True)
+    path.unlink(missing_ok=True)
+    return name
 
 
 @nox.session(python=PYTHONS)
@@ -375,7 +491,7 @@ def coverage(session: nox.Session) -> None:
     It fails when a shard's data is missing; with COVERAGE_STRICT=1 (CI) also when a
     declared Python's unit data or the integration data is.
     """
-    session.install("coverage[toml]")
+    session.install("coverage[toml]>=7.10")
     files = sorted(p.name for p in HERE.glob(".coverage.*") if p.is_file())
     strict = os.environ.get("COVERAGE_STRICT", "") not in ("", "0", "false")
     if not files:
@@ -385,7 +501,8 @@ def coverage(session: nox.Session) -> None:
         session.error("coverage data missing for: " + "; ".join(missing))
     # Not .coverage: the reporting commands of coverage 7.x combine every `<data file>.*`
     # they find (and delete them), which would empty the folder of the runs' data.
-    env = {"COVERAGE_FILE": str(HERE / ".coverage-combined")}
+    env = {"COVERAGE_FILE": str(HERE / ".coverage-combined"),
+           "COVERAGE_RCFILE": str(coverage_rc())}
     session.run("coverage", "combine", "--keep", "--quiet", *files, env=env)
     session.run("coverage", "report", "--show-missing", "--skip-covered", *session.posargs, env=env)
     session.run("coverage", "xml", "--quiet", "-o", "coverage.xml", env=env)
@@ -406,7 +523,8 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
 
 @nox.session(python=PYTHON)
 def gate(session: nox.Session) -> None:
-    """The release decision: `gate check` on coverage.xml and the JUnit files (1 blocks).
+    """The release decision: `gate check` on coverage.xml, the JUnit files and the lint and
+    security findings (1 blocks); the verdict also as SARIF in reports/gate.sarif.
 
     Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE and
     MIN_DIFF_COVERAGE override the coverage thresholds (CI sets them); JUNIT_FILES the
@@ -414,5 +532,9 @@ def gate(session: nox.Session) -> None:
     `--diff-against origin/BASE` for the coverage of the changed lines.
     """
     session.install(GATE_REQUIREMENT)
-    session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)),
-                *session.posargs)
+    flags = [*gate_flags(dict(os.environ)), *session.posargs]
+    (HERE / REPORTS).mkdir(exist_ok=True)
+    session.run("python", "-m", "gate", "check", *flags, "--format", "sarif", "--output",
+                GATE_SARIF, success_codes=[0, 1], silent=True,
+                env={"GITHUB_ACTIONS": "false"})  # the summary and annotations: once, below
+    session.run("python", "-m", "gate", "check", *flags)

@@ -1,4 +1,4 @@
-"""Safe, streaming XML input shared by the report readers (Cobertura, JUnit).
+"""Safe, streaming XML input shared by the report readers (Cobertura, JUnit, and the rest).
 
 Safety follows defusedxml: the same handlers refuse entity declarations and
 external references, raising defusedxml's own exceptions. A DOCTYPE naming an
@@ -7,12 +7,21 @@ unless asked to. Input is fed to expat in pieces, so memory follows what a
 reader keeps, never the size of the file, and a token longer than MAX_TOKEN is
 refused rather than rescanned quadratically.
 
+An entity reference the document does not define (`&nbsp;` from a DTD that is
+never read) stands for text nobody knows: the document is refused as unusable,
+naming the entity, wherever the reference is. Expat would skip it silently
+once a DOCTYPE names an external DTD (and drop it from attribute values
+without a word), so the external ID of the DOCTYPE is blanked before expat
+sees it, as if the DTD were empty, which, never read, it is; anything else
+that would make expat skip references (a DOCTYPE it could not blank, a
+parameter entity) is refused too.
+
 A reader creates a parser with `parser()`, installs its own handlers and hands
 `read()` a function that feeds the open file with `feed()`, or with a `Feeder`
 given a `Shortcut` that reads some runs of markup in bulk, past expat. `read()` turns
 every failure of the file itself (missing, a directory, a FIFO, empty,
-unreadable, not well-formed, hostile) into one InputError line naming the file;
-a reader's own exceptions pass through for it to translate.
+unreadable, not well-formed, hostile, unusable) into one InputError line naming the
+file; a reader's own exceptions pass through for it to translate.
 """
 
 from __future__ import annotations
@@ -46,6 +55,45 @@ class TokenTooLong(Exception):
         super().__init__(f"line {line}: an XML token longer than {MAX_TOKEN >> 20} MiB")
 
 
+class Unusable(Exception):
+    """The document's meaning depends on a DTD the gate never reads. `hint` says what to do."""
+
+    def __init__(self, line: int, problem: str, hint: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.hint = hint
+
+
+_UNDEFINED = expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]
+_NOT_STANDALONE = expat.errors.codes[expat.errors.XML_ERROR_NOT_STANDALONE]
+#: From the start of a document to the external ID of its DOCTYPE: what may come
+#: first is a byte-order mark, the XML declaration, white space, comments and
+#: processing instructions. Every repetition is unambiguous (no backtracking blow-up).
+_EXTERNAL_ID = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?"
+    rb"(?:[ \t\r\n]|<!--(?:[^-]|-(?!->))*-->|<\?(?:[^?]|\?(?!>))*\?>)*"
+    rb"<!DOCTYPE[ \t\r\n]+[^ \t\r\n\[>]+[ \t\r\n]+"
+    rb"((?:SYSTEM|PUBLIC[ \t\r\n]+(?:\"[^\"]*\"|'[^']*'))[ \t\r\n]+(?:\"[^\"]*\"|'[^']*'))")
+_NOT_LINE_BREAK = re.compile(rb"[^\r\n]")
+#: A reference to a named entity other than the five XML defines (&amp; &lt; &gt; &quot; &apos;).
+_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([^\s;&<>\"'#][^\s;&<>\"']{0,99});")
+#: How far into a start tag the undefined reference that expat reports at the tag is looked for.
+_TAG_REACH = 1 << 16
+_ENTITY_HINT = ("the gate reads no DTD: the report must spell the character itself "
+                "or as a character reference (&#233;)")
+
+
+def without_external_dtd(head: bytes) -> bytes:
+    """`head` with the external ID of its DOCTYPE (SYSTEM "..." / PUBLIC "..." "...") blanked.
+
+    Same length, same line breaks: every byte offset and line number stays true.
+    """
+    found = _EXTERNAL_ID.match(head)
+    if found is None:
+        return head
+    start, end = found.span(1)
+    return head[:start] + _NOT_LINE_BREAK.sub(b" ", head[start:end]) + head[end:]
+
+
 def _forbid_entity(name: str, *_: Any) -> NoReturn:
     raise EntitiesForbidden(name, None, None, None, None, None)
 
@@ -59,8 +107,16 @@ def _forbid_external(context: str, base: str | None, sysid: str | None,
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
+def _refuse_dtd() -> int:
+    return 0  # expat then stops with XML_ERROR_NOT_STANDALONE
+
+
 def parser() -> Any:
-    """A new expat parser that refuses entity declarations and external references."""
+    """A new expat parser that refuses entity declarations and external references.
+
+    Feed it with a `Feeder` (or `feed`), which also refuses undefined entity
+    references; parsing a few bytes directly (to sniff the root) skips them.
+    """
     new = expat.ParserCreate()
     new.EntityDeclHandler = _forbid_entity
     new.UnparsedEntityDeclHandler = _forbid_unparsed
@@ -108,9 +164,13 @@ class Feeder:
     """
 
     def __init__(self, parser: Any, shortcut: Shortcut | None = None) -> None:
+        # With the DOCTYPE's external ID blanked (`run`), expat knows every entity the
+        # document can use: whatever would still make it skip references is refused.
+        parser.NotStandaloneHandler = _refuse_dtd
         self.parser = parser
         self.shortcut = shortcut
         self.fed = 0  # bytes handed to expat
+        self.last = b""  # the last piece handed to expat (it ends at `fed`)
         self.taken = 0  # bytes read by the shortcut instead
         self.taken_lines = 0  # line breaks in those
 
@@ -126,18 +186,38 @@ class Feeder:
 
     def run(self, handle: IO[bytes]) -> None:
         """Feed all of `handle`, then finish the document."""
+        source = _Head(handle)
         try:
             if self.shortcut is None:
-                while data := handle.read(CHUNK):
+                while data := source.read(CHUNK):
                     self._parse(data)
             else:
-                self._run_with(self.shortcut, handle)
+                self._run_with(self.shortcut, source)
             self.parser.Parse(b"", True)
         except expat.ExpatError as exc:
             exc.lineno += self.taken_lines  # the file's line, not expat's
+            if exc.code == _UNDEFINED:
+                name = self._reference()
+                entity = f"&{name};" if name else "an entity reference"
+                raise Unusable(exc.lineno, f"undefined entity {entity} (its text is unknown: "
+                               "no DTD is read)", _ENTITY_HINT) from None
+            if exc.code == _NOT_STANDALONE:
+                raise Unusable(exc.lineno, "the DOCTYPE needs a DTD, which the gate never reads "
+                               "(a parameter entity, or an external DTD not at the start)",
+                               "drop the DOCTYPE, or keep it to one line at the top of the "
+                               "file") from None
             raise
 
-    def _run_with(self, shortcut: Shortcut, handle: IO[bytes]) -> None:
+    def _reference(self) -> str | None:
+        """The name of the undefined entity expat stopped at, when it is in the last piece."""
+        data = self.last
+        index = self.parser.ErrorByteIndex - (self.fed - len(data))
+        if not 0 <= index < len(data):
+            return None
+        found = _REFERENCE.search(data, index, index + _TAG_REACH)  # at it, or inside its tag
+        return found[1].decode("utf-8", "replace") if found else None
+
+    def _run_with(self, shortcut: Shortcut, handle: _Head) -> None:
         find, keep = shortcut.marker.search, MARKER_REACH
         data, pos, final = b"", 0, False
         taking = more = False
@@ -179,8 +259,9 @@ class Feeder:
 
     def _parse(self, data: bytes) -> None:
         parser = self.parser
-        parser.Parse(data, False)
         self.fed += len(data)
+        self.last = data
+        parser.Parse(data, False)
         start = parser.CurrentByteIndex  # where the unfinished token begins
         if start >= 0 and self.fed - start > MAX_TOKEN:
             raise TokenTooLong(self.line())
@@ -213,10 +294,27 @@ def read(path: Path, what: str, hint: str, directory_hint: str,
         ) from None
     except TokenTooLong as exc:
         raise InputError(f"{what} is not usable: {path}: {exc}", hint) from None
+    except Unusable as exc:
+        raise InputError(f"{what} is not usable: {path}: {exc}", exc.hint) from None
     except (LookupError, UnicodeError) as exc:  # an encoding expat hands to Python's codecs
         raise InputError(f"{what} is not well-formed XML: {path}: {exc}", hint) from None
     except OSError as exc:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
+class _Head:
+    """A file whose first block is read with the external ID of its DOCTYPE blanked."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.first = True
+
+    def read(self, size: int) -> bytes:
+        data = self.handle.read(size)
+        if self.first:
+            self.first = False
+            return without_external_dtd(data)
+        return data
 
 
 def problem(exc: expat.ExpatError) -> str:

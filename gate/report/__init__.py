@@ -16,6 +16,7 @@ class Format(str, enum.Enum):
     JSON = "json"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    SARIF = "sarif"
 
 
 def renderer(fmt: Format) -> Callable[[Report], str]:

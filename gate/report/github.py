@@ -22,21 +22,27 @@ def _prop(text: str) -> str:
 
 
 def annotations(report: Report) -> str:
-    """`::error`/`::warning` lines: a check's file findings, else the check itself."""
+    """`::error`/`::warning` lines: a failing check's file findings (warnings for those marked
+    as not blocking), else the check itself; findings marked as not blocking anywhere."""
     lines = []
     for check in report.checks:
-        if not check.status.blocks:
-            continue
-        title = _prop(f"releasegate {check.id}")
         located = [f for f in check.findings if f.file]
+        if not check.status.blocks:
+            # Findings marked as not blocking (new ones outside a change) are still worth a
+            # look in the pull request; a passing check's other facts are not annotated.
+            located = [f for f in located if f.blocks is False]
         for finding in located:
             where = f"file={_prop(finding.file or '')}"
             if finding.line:
                 where += f",line={finding.line}"
                 if finding.end_line:
                     where += f",endLine={finding.end_line}"
-            lines.append(f"::error {where},title={title}::{_data(finding.message)}")
-        if not located:
+            rule = f" {finding.rule}" if finding.rule else ""
+            title = _prop(f"releasegate {check.id}{rule}")
+            command = "warning" if finding.blocks is False else "error"
+            lines.append(f"::{command} {where},title={title}::{_data(finding.message)}")
+        if check.status.blocks and not located:
+            title = _prop(f"releasegate {check.id}")
             lines.append(f"::error title={title}::{_data(check.summary)}")
     for warning in report.warnings:
         lines.append(f"::warning title=releasegate::{_data(warning)}")

@@ -1,4 +1,9 @@
-"""JSON for machines: a versioned schema (documented in docs/report-schema.md)."""
+"""JSON for machines: a versioned schema (documented in docs/report-schema.md).
+
+The JSON Schema of the report ships in the package, `gate/report/schema/report-v1.json`
+(SCHEMA_FILE, within the `gate.report` package), and in docs/. The report names its
+version in `schema_version`; it has no `$schema` URL, since no URL serves the schema.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,14 @@ from typing import Any
 from gate import __version__
 from gate.model import CheckResult, Report, Status
 
-SCHEMA = "https://releasegate.dev/schemas/report-v1.json"
 SCHEMA_VERSION = 1
+#: The report's JSON Schema, as a resource of the `gate.report` package.
+SCHEMA_FILE = f"schema/report-v{SCHEMA_VERSION}.json"
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data (also the shape a `--baseline` reads back)."""
     return {
-        "$schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "releasegate", "version": __version__},
         "verdict": "allowed" if report.allowed else "blocked",

@@ -32,11 +32,17 @@ def add_parser(subcommands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--project-dir", type=Path, metavar="DIR",
                         help="the Python project's folder inside DEST, e.g. backend "
                              "(default: DEST, else the one folder below it with a pyproject.toml)")
+    parser.add_argument("--python", action="append", metavar="X.Y", default=[],
+                        help="a Python version to test (repeatable), when the project's "
+                             "classifiers name none: the CI matrix and the noxfile use these")
     parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
                         help="write only this part: " + ", ".join(PARTS) + " (repeatable)")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
     parser.add_argument("--dry-run", action="store_true",
                         help="list what would be written, and write nothing")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="do not run the lint and security sessions to record today's "
+                             "findings as the baseline (gate baseline does it later)")
     return parser
 
 
@@ -46,7 +52,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     from gate.scaffold.project import find
 
     out = stdout or sys.stdout
-    project = find(args.dest, args.project_dir)
+    project = find(args.dest, args.project_dir, args.python)
     parts = tuple(p for p in PARTS if p in (args.only or PARTS))
     actions = plan(project, parts, force=args.force)
     if project.directory != project.root:
@@ -58,9 +64,50 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         if action.writes and not args.dry_run:
             _write(action.path, action.text)
         out.write(_line(action, args.dry_run) + "\n")
+    out.write(found(project))
+    recorded = False
+    if not args.dry_run and not args.no_baseline and _records(project, parts):
+        from gate.scaffold.record import record
+
+        recorded = record(project.directory, out)
     if not args.dry_run:
-        out.write(next_steps(project, actions))
+        out.write(next_steps(project, actions, recorded))
     return 0
+
+
+def _records(project: Any, parts: tuple[str, ...]) -> bool:
+    """Whether init records the findings baseline: the noxfile and the settings are there."""
+    return ("noxfile" in parts and (project.directory / "noxfile.py").is_file()
+            and ("gate" in parts or project.gate_settings))
+
+
+def found(project: Any) -> str:
+    """What init read of the project's own settings, and what it asks the user to set."""
+    lines = []
+    if not project.classifiers and not project.chosen_pythons:
+        lines.append(f"Python versions: no `Programming Language :: Python :: 3.X` classifier, "
+                     f"so every version requires-python allows is tested "
+                     f"({', '.join(project.pythons)}); name the ones to test with "
+                     "`--python 3.12` (repeatable)")
+    lint = project.lint
+    if lint.source and (lint.line_length or lint.excludes):
+        parts = [f"max-line-length {lint.line_length}"] if lint.line_length else []
+        if lint.excludes:
+            parts.append("excludes " + ", ".join(lint.excludes))
+        lines.append(f"Lint settings from {lint.source}: {'; '.join(parts)} (in .flake8)")
+    lines += [f"Note: {note}" for note in lint.notes]
+    if project.database:
+        lines.append(
+            f"The tests use a database ({project.database}). Tests that share one database "
+            "must not run in parallel, and CI must be given it:\n"
+            "  - in noxfile.py, run them one at a time: "
+            'SERIAL_SESSIONS = frozenset({"unit", "integration"})\n'
+            "  - in .github/workflows/ci.yml, give the unit and integration jobs the database "
+            "(DATABASE_URL, or the variables your settings read; a secret for a real one)")
+        if project.migrations:
+            lines.append(f"  - {project.migrations}: the database needs its migrations before "
+                         "the tests: set BEFORE_TESTS in noxfile.py (alembic upgrade head)")
+    return "".join(line + "\n" for line in lines)
 
 
 def _line(action: Any, dry_run: bool) -> str:
@@ -91,9 +138,12 @@ def _write(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def next_steps(project: Any, actions: list[Any]) -> str:
+def next_steps(project: Any, actions: list[Any], recorded: bool = False) -> str:
     """What to do after `gate init`, for the files it handled."""
     written = [a.shown for a in actions if a.writes]
+    if recorded:
+        baseline = (project.directory / "findings-baseline.json").relative_to(project.root)
+        written.append(baseline.as_posix())
     kept = [a.shown for a in actions if a.fate == "exists"]
     cd = "" if project.relative == "." else f"cd {project.relative} && "
     steps = []
@@ -126,11 +176,12 @@ GENERATED = (".nox/", ".coverage*", "coverage.xml", "htmlcov/", "reports/")
 
 def missing_ignores(project: Any) -> list[str]:
     """Those of GENERATED that no .gitignore line of the repository or project names."""
+    from gate.inputs import read_optional
+
     lines: set[str] = set()
     for folder in {project.root, project.directory}:
-        try:
-            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_optional(folder / ".gitignore", ".gitignore")
+        if text is None:
             continue
         lines.update(line.strip().strip("/") for line in text.splitlines())
     return [entry for entry in GENERATED if entry.strip("/") not in lines]

@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from gate import __version__
+from gate.inputs import read_optional
+from gate.scaffold.lint import adapt_flake8
 from gate.scaffold.project import Project
 
 
@@ -79,7 +81,11 @@ def substitutions(project: Project, version: str) -> dict[str, list[tuple[str, s
         ('PYTHON_VERSION: "3.13"', f'PYTHON_VERSION: "{newest}"'),
         ('GATE_REQUIREMENT: "releasegate"', f'GATE_REQUIREMENT: "releasegate=={version}"'),
     ]
+    chosen = {"noxfile.py": [("PYTHON_VERSIONS: tuple[str, ...] = ()",
+                              f"PYTHON_VERSIONS: tuple[str, ...] = ({pythons},)")]} \
+        if project.chosen_pythons else {}
     return {
+        **chosen,
         "github/workflows/ci.yml": [
             *common, ('python: ["3.10", "3.11", "3.12", "3.13"]', f"python: [{pythons}]")],
         "github/workflows/release.yml": [
@@ -106,6 +112,8 @@ def plan(project: Project, parts: tuple[str, ...], force: bool = False) -> list[
             actions.append(Action(path, shown, LEFT_OUT, reason=reason))
             continue
         text = adapt(template.source, template_text(template.source), project)
+        if template.source == ".flake8":
+            text = adapt_flake8(text, project.lint)
         actions.append(_fate(path, shown, text, force))
     return actions
 
@@ -120,10 +128,8 @@ def _left_out(template: Template, project: Project) -> str:
 
 def _fate(path: Path, shown: str, text: str, force: bool) -> Action:
     if path.is_symlink() or path.exists():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
+        # Read as an input: a FIFO or a directory in the way stops init with one line.
+        current = read_optional(path, shown, errors="strict")
         if current == text:
             return Action(path, shown, UNCHANGED, text)
         if not force:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from gate.config import read_toml
+from gate.inputs import read_optional
 from gate.errors import InputError, UsageError
+from gate.scaffold import lint
+from gate.scaffold.lint import LintSettings
+from gate.scaffold.services import database_hint
 
 #: Python versions a `requires-python` range can expand to (as the template noxfile does).
 KNOWN_PYTHONS = tuple(f"3.{minor}" for minor in range(8, 16))
@@ -30,6 +34,11 @@ class Project:
     pythons: tuple[str, ...]  # oldest first
     gate_settings: bool  # pyproject.toml already has [tool.gate]
     flake8_config: str | None  # setup.cfg or tox.ini when one already has a [flake8] section
+    lint: LintSettings = LintSettings()  # line length and excludes of [tool.ruff]/[tool.black]
+    database: str | None = None  # where a database setting of the tests was seen
+    migrations: str | None = None  # alembic.ini when the project migrates its database
+    chosen_pythons: bool = False  # the versions come from `--python`, not from pyproject.toml
+    classifiers: bool = True  # pyproject.toml lists Python versions as classifiers
 
     @property
     def relative(self) -> str:
@@ -37,8 +46,9 @@ class Project:
         return self.directory.relative_to(self.root).as_posix() or "."
 
 
-def find(dest: Path, project_dir: Path | None = None) -> Project:
-    """The project `gate init DEST [--project-dir DIR]` is about."""
+def find(dest: Path, project_dir: Path | None = None,
+         pythons: Sequence[str] = ()) -> Project:
+    """The project `gate init DEST [--project-dir DIR] [--python X.Y ...]` is about."""
     if not dest.is_dir():
         raise UsageError(f"DEST {dest}: not a directory")
     dest = dest.resolve()
@@ -57,7 +67,26 @@ def find(dest: Path, project_dir: Path | None = None) -> Project:
         raise UsageError(f"project folder {directory.relative_to(root)}: only letters, digits "
                          "and . _ / - can be written into a workflow safely",
                          "rename the folder")
-    return _read(root, directory)
+    project = _read(root, directory)
+    if not pythons:
+        return project
+    chosen = choose_pythons(pythons, directory / "pyproject.toml")
+    return replace(project, pythons=chosen, chosen_pythons=True)
+
+
+def choose_pythons(pythons: Sequence[str], path: Path) -> tuple[str, ...]:
+    """`--python` versions, checked against what the project's requires-python allows."""
+    table = _table(read_toml(path, "project file"), "project")
+    spec = table.get("requires-python")
+    clauses = _parse_specifier(spec, str(path)) if isinstance(spec, str) else []
+    chosen = []
+    for version in pythons:
+        if not re.fullmatch(r"3\.\d{1,2}", version):
+            raise UsageError(f"--python {version}: expected a version like 3.12")
+        if not _allows(clauses, version):
+            raise UsageError(f"--python {version}: requires-python {spec!r} does not allow it")
+        chosen.append(version)
+    return tuple(sorted(set(chosen), key=_minor))
 
 
 def _repository_root(folder: Path) -> Path:
@@ -103,7 +132,12 @@ def _read(root: Path, directory: Path) -> Project:
     if not SAFE.fullmatch(name) or "/" in name:
         raise InputError(f"{path}: [project] name {name!r} is not a valid package name")
     pythons = declared_pythons(project, str(path))
-    return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory))
+    classified = any(re.fullmatch(r"Programming Language :: Python :: 3\.\d+", str(c))
+                     for c in project.get("classifiers") or ())
+    migrations = "alembic.ini" if (directory / "alembic.ini").is_file() else None
+    return Project(root, directory, name, pythons, "gate" in tool, _flake8_config(directory),
+                   lint.read(data), database_hint(root, directory), migrations,
+                   classifiers=classified)
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -114,10 +148,8 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
 def _flake8_config(directory: Path) -> str | None:
     """setup.cfg or tox.ini when it has a [flake8] section (flake8 would ignore a .flake8)."""
     for name in ("setup.cfg", "tox.ini"):
-        path = directory / name
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_optional(directory / name, name)
+        if text is None:
             continue
         if re.search(r"^\[flake8\]", text, re.MULTILINE):
             return name

@@ -194,7 +194,7 @@ def write_settings(root: Path, text: str) -> None:
      '(hint: add format = "toml" | "yaml" | "json" | "ini" | "dotenv")'),
     ("[deploy]\nignore = ['debug']\n",
      "gate: error: gate.toml: deploy.ignore: unknown rule 'debug' (hint: rules that can be "
-     "ignored: ref-unresolved, secret-empty, secret-short, secret-low-variety, "
+     "ignored: ref-unresolved, secret-empty, secret-type, secret-short, secret-low-variety, "
      "secret-placeholder, secret-reused, debug-on, dev-mode, hosts-wildcard, cors-wildcard, "
      "http-url, db-sslmode-disable)"),
 ])

@@ -122,22 +122,44 @@ def test_diff_min_lines_lets_a_small_change_pass(tmp_path: Path, gate_cli) -> No
             and "fewer than --diff-min-lines 3, so not gated" in noted.stdout), noted
 
 
-def test_nothing_matched_is_said_plainly(project: Path, tmp_path: Path, gate_cli) -> None:
-    """A report whose names fit no path here: say so, with a hint, and pass (no lines)."""
+@pytest.mark.parametrize("prefix", ["lib/", "/build/other-project/"])
+def test_a_report_naming_no_file_of_the_repository_cannot_be_evaluated(
+        project: Path, tmp_path: Path, gate_cli, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Another project's report, or paths nothing maps here: every pull request would pass."""
     report = tmp_path / "coverage.xml"
     text = (project / "coverage.xml").read_text()
     assert 'filename="pkg/calc.py"' in text
-    report.write_text(text.replace('filename="pkg/', 'filename="lib/'))
+    report.write_text(text.replace('filename="pkg/', f'filename="{prefix}').replace(
+        'filename="tests/', f'filename="{prefix}tests-'))
     run = gate_cli("check", "--coverage-file", str(report), "--diff-against", "main",
                    "--min-diff-coverage", "80%", cwd=project)
-    assert run.returncode == 0, run
-    assert "no changed line is in the coverage report: none of the 5 changed files" in run.stdout
-    assert "the report names: lib/" in run.stdout
-    assert "--path-map FROM=TO" in run.stdout
+    assert run.returncode == 2, run
+    assert run.stdout == "" and run.stderr.count("\n") == 1, run
+    assert run.stderr.startswith("gate: error: diff coverage: no file the coverage report names "
+                                 f"is in this repository ({prefix}"), run
+    assert "--path-map FROM=TO" in run.stderr and "relative_files" in run.stderr, run
     mapped = gate_cli("check", "--coverage-file", str(report), "--diff-against", "main",
-                      "--min-diff-coverage", "80%", "--path-map", "lib/=pkg/", cwd=project)
+                      "--min-diff-coverage", "80%", "--path-map", f"{prefix}=pkg/", cwd=project)
     assert mapped.returncode == 1, mapped
     assert "(10/14)" in mapped.stdout
+
+
+def test_a_change_that_touches_no_reported_file_passes_with_a_note(
+        project: Path, tmp_path: Path, gate_cli) -> None:  # type: ignore[no-untyped-def]
+    """The report's files are here, the change is elsewhere (docs, tests): nothing to gate."""
+    root = tmp_path / "repo"
+    shutil.copytree(project, root)  # the shared project stays as it is
+    git(root, "checkout", "-q", "-b", "docs-only")  # from feature, which the report measured
+    (root / "README.md").write_text("# shop\n\nHow to run it.\n")
+    (root / "tests" / "test_more.py").write_text("def test_more():\n    assert True\n")
+    git(root, "add", "README.md", "tests/test_more.py")
+    git(root, "commit", "-q", "-m", "docs and a test")
+    run = gate_cli("check", "--diff-against", "feature", "--min-diff-coverage", "80%",
+                   cwd=root)
+    assert run.returncode == 0, run
+    assert ("no changed line is in the coverage report: none of the 2 changed files"
+            in run.stdout), run
+    assert "warning" not in run.stdout + run.stderr, run
 
 
 def test_report_made_elsewhere_is_mapped(project: Path, tmp_path: Path, gate_cli) -> None:

@@ -140,14 +140,19 @@ def test_doctype_naming_an_external_dtd_is_accepted_and_never_fetched(
 
 def test_external_dtd_with_an_undeclared_entity_reference(tmp_path: Path, gate_cli,  # type: ignore[no-untyped-def]
                                                           listener: Listener) -> None:
-    # With an external DTD not read, expat cannot know &leak; and must not fetch it.
+    # With an external DTD not read, &leak; stands for text nobody knows: the report is
+    # refused as unusable, naming it, and the DTD is never fetched.
     url = f"http://127.0.0.1:{listener.port}/evil.dtd"
-    text = (f'<?xml version="1.0" standalone="no"?>\n<!DOCTYPE coverage SYSTEM "{url}">\n'
-            + REPORT_BODY.replace("<packages>", "<packages>&leak;", 1))
-    run = _check(tmp_path, gate_cli, text)
-    assert run.returncode in (0, 2), run
-    assert "fetched" not in run.stdout + run.stderr
-    assert "Traceback" not in run.stderr
+    for where, body in (("content", REPORT_BODY.replace("<packages>", "<packages>&leak;", 1)),
+                        ("attribute", REPORT_BODY.replace('filename="', 'filename="&leak;', 1))):
+        text = (f'<?xml version="1.0" standalone="no"?>\n<!DOCTYPE coverage SYSTEM "{url}">\n'
+                + body)
+        run = _check(tmp_path, gate_cli, text)
+        assert run.returncode == 2, (where, run)
+        assert run.stdout == ""
+        assert run.stderr.startswith("gate: error: coverage report is not usable: coverage.xml: "
+                                     "line "), (where, run)
+        assert "undefined entity &leak;" in run.stderr and run.stderr.count("\n") == 1, run
     assert listener.requests == []
 
 

@@ -106,14 +106,19 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
                             cwd=good, capture_output=True, check=False)
     assert flake8.returncode == 1, "the junk must be what flake8 reports when it looks at it"
 
-    init = run_gate(["init"], cwd=good)
+    # init runs the new lint and security sessions once and records what they find.
+    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    init = run_gate(["init"], cwd=good, env={"PATH": path}, timeout=900)
     assert init.returncode == 0, init
     assert "Python project 'shortlink' (Python 3.10, 3.11, 3.12, 3.13)" in init.stdout
     assert (good / ".github/workflows/ci.yml").is_file()
+    assert re.search(r"^recorded \d+ findings? in .*findings-baseline\.json", init.stdout,
+                     re.MULTILINE), init
+    assert "findings-baseline.json" in init.stdout.split("Next steps:")[1], init
 
     run = nox(good, envdir, kit)
     assert run.returncode == 0, run
-    assert "nox > pytest -n auto --cov=shortlink" in run.stderr, run
+    assert re.search(r"nox > coverage run --rcfile=\S+ -m pytest -n auto", run.stderr), run
     for session in ("lint", "security", "unit-", "integration", "coverage", "gate"):
         assert f"* {session}" in run.stderr and "failed" not in run.stderr, run
     assert shows(run.stdout, "PASS", "coverage.line", "line coverage"), run
@@ -134,11 +139,17 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert shows(run.stdout, "PASS", "tests.skipped", f"0 of {total} tests skipped (0.00%) <= "
                  "5.00% allowed"), run
     assert shows(run.stdout, "PASS", "tests.duration", "2 suites took "), run
-    assert "release allowed: 6 of 6 checks passed" in run.stdout, run
+    assert shows(run.stdout, "PASS", "findings.baseline", ""), run
+    assert "release allowed: 9 of 9 checks passed" in run.stdout, run
 
     # 2. A branch whose unit tests leave the web application untested, in two shards.
     bad = copy_example(tmp_path / "bad")
-    assert run_gate(["init", "--only", "noxfile", "--only", "gate"], cwd=bad).returncode == 0
+    assert run_gate(["init", "--only", "noxfile", "--only", "gate", "--no-baseline"],
+                    cwd=bad).returncode == 0
+    # Its findings: those of the good copy, already recorded (the code is the same).
+    shutil.copytree(good / "reports", bad / "reports",
+                    ignore=shutil.ignore_patterns("junit-*", "gate.sarif"))
+    shutil.copy2(good / "findings-baseline.json", bad / "findings-baseline.json")
     # The one setting that runs a session's tests serially (here the unit tests').
     noxfile = (bad / "noxfile.py").read_text()
     serial = 'SERIAL_SESSIONS: frozenset[str] = frozenset({"unit"})'
@@ -158,7 +169,7 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     first = nox(bad, envdir, kit, "-s", "unit", "coverage", env={**offline, "UNIT_SHARD": "1/2"})
     assert first.returncode == 1, first
     assert "Reusing existing virtual environment" in first.stderr, first
-    assert "nox > pytest -n 0 --cov=shortlink" in first.stderr, first
+    assert re.search(r"nox > coverage run --rcfile=\S+ -m pytest -n 0", first.stderr), first
     assert "coverage data missing for: unit tests on Python 3." in first.stderr, first
     assert ", shard 2 of 2" in first.stderr, first
 
@@ -183,7 +194,7 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert counts[0][1] > 0 and counts[1][1] > 0
     assert shows(second.stdout, "PASS", "tests.failures",
                  f"no failures or errors in {ran} tests"), second
-    assert "release blocked: 1 of 7 checks failed" in second.stdout, second
+    assert "release blocked: 1 of 10 checks failed" in second.stdout, second
 
     # 3. The pull-request run: the lines the branch changed, against main. The template's
     # gate.toml alone tells the gate where the JUnit files are.
@@ -193,4 +204,4 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
                  "lines changed since main"), diff
     assert f"src/shortlink/app.py: {first_new}, {first_new + 2}" in diff.stdout, diff
     assert shows(diff.stdout, "PASS", "tests.count", f"{ran} tests ran >= 1 required"), diff
-    assert "release blocked: 2 of 7 checks failed" in diff.stdout, diff
+    assert "release blocked: 2 of 10 checks failed" in diff.stdout, diff

@@ -1,4 +1,5 @@
-"""The built wheel carries the templates `gate init` writes, byte for byte."""
+"""The built wheel carries the templates `gate init` writes, and the JSON report's schema,
+byte for byte."""
 
 from __future__ import annotations
 
@@ -30,3 +31,7 @@ def test_the_wheel_ships_every_template(tmp_path: Path) -> None:
                    if name.startswith("gate/_templates/")}
     assert shipped == expected
     assert "gate/_templates/github/workflows/ci.yml" in shipped
+    # The JSON report's schema (docs/report-schema.md) is package data too.
+    schema = ROOT / "gate" / "report" / "schema" / "report-v1.json"
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("gate/report/schema/report-v1.json") == schema.read_bytes()

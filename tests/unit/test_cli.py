@@ -176,9 +176,10 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--min-coverage X" in out and "  1  release blocked" in out
 
 
-def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
-    assert "usage: gate" in capsys.readouterr().out
+    assert _error_line(capsys) == ("gate: error: a command is needed: check, init or baseline (hint: "
+                                   "`gate check` runs the checks; see `gate --help`)\n")
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:

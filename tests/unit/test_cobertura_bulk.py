@@ -100,6 +100,28 @@ def test_anything_else_in_a_run_hands_over_to_the_events(
     assert taken and taken[0] == 199  # the plain lines before it went in bulk
 
 
+BULK_SHAPE = ('<line number="{0}500" hits="{0}1" branch="true" condition-coverage="{0}50% '
+              '({0}1/{0}2)" missing-branches="{0}501"><conditions><condition number="{0}0" '
+              'type="{0}jump" coverage="{0}50%"/></conditions></line>')
+
+
+@pytest.mark.parametrize("ref", ["&#48;", "&#x30;", "&amp;", "&undefined;"])
+@pytest.mark.parametrize("slot", range(BULK_SHAPE.count("{0}")))
+def test_a_reference_anywhere_in_a_line_is_never_read_in_bulk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[int], ref: str,
+        slot: int) -> None:
+    """The bulk grammar has no `&`: a line holding a reference ends the run before it, and
+    expat's events read it (or refuse it) exactly as without the bulk path."""
+    marks = [""] * BULK_SHAPE.count("{0}")
+    marks[slot] = ref
+    odd = BULK_SHAPE.replace("{0}", "\0").split("\0")
+    line = "".join(part + mark for part, mark in zip(odd, [*marks, ""]))
+    outcome = _both(_write(tmp_path, _report(PLAIN + "\n" + line + "\n")), monkeypatch)
+    assert taken and taken[0] == 199  # the plain lines before it, and nothing after
+    if ref == "&undefined;":
+        assert outcome[0] == "error" and "undefined entity &undefined;" in outcome[1], outcome
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 @pytest.mark.parametrize("bad, problem", [
     ('<line number="-1" hits="1"/>', "negative line number -1"),

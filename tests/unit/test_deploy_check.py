@@ -146,3 +146,66 @@ def test_no_secret_value_reaches_any_result_field(tmp_path: Path, fmt: str) -> N
 def _plain(result: CheckResult) -> Any:
     return {"summary": result.summary, "findings": [vars(f) for f in result.findings],
             "data": result.data, "warnings": result.warnings}
+
+
+# A secret whose value is not a string: null, a number, a boolean, an empty list.
+
+SECRET_VALUES = {  # what the file holds, how each format spells it, the kind the message says
+    "null": ({"yaml": "null", "json": "null", "toml": None}, "null"),
+    "integer": ({"yaml": "12345", "json": "12345", "toml": "12345"}, "an integer"),
+    "float": ({"yaml": "3.5", "json": "3.5", "toml": "3.5"}, "a number"),
+    "boolean": ({"yaml": "true", "json": "true", "toml": "true"}, "a boolean"),
+    "empty list": ({"yaml": "[]", "json": "[]", "toml": "[]"}, "an empty list"),
+    "list of numbers": ({"yaml": "[12345]", "json": "[12345]", "toml": "[12345]"},
+                        "an integer"),
+}
+FORMATS = {"yaml": ("app.yaml", "name: shop\n{key}: {value}\n"),
+           "json": ("app.json", '{{"name": "shop",\n "{key}": {value}}}\n'),
+           "toml": ("app.toml", 'name = "shop"\n{key} = {value}\n')}
+SECRET_CASES = [(kind, fmt, key) for kind, (spelled, _) in SECRET_VALUES.items()
+                for fmt in FORMATS if spelled[fmt] is not None
+                for key in ("SECRET_KEY", "api_token", "listed")]
+
+
+@pytest.mark.parametrize(("kind", "fmt", "key"), SECRET_CASES,
+                         ids=["-".join(case) for case in SECRET_CASES])
+def test_a_secret_that_is_not_a_string_fails(tmp_path: Path, kind: str, fmt: str, key: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # files are named relative to the working folder
+    spelled, said = SECRET_VALUES[kind]
+    name, template = FORMATS[fmt]
+    path = write(tmp_path, name, template.format(key=key, value=spelled[fmt]))
+    settings = DeploySettings(files=(FileSpec(path, fmt),),
+                              secrets=("listed",) if key == "listed" else ())
+    secrets = by_id(evaluate(settings, {}))["deploy.secrets"]
+    assert secrets.status is Status.FAIL, secrets
+    (message,) = messages(secrets)
+    shown = f"{key}.0" if kind == "list of numbers" else key  # an item of the list
+    assert message.startswith(f"{name}:2: {shown}: value is {said}, not a string"), message
+    assert message.endswith("[secret-type]"), message
+    value = spelled[fmt].strip("[]")
+    if kind != "null" and value:  # null is its own kind; any other value never shows
+        assert value not in message.replace(name, ""), message
+
+
+def test_the_ini_and_dotenv_formats_hold_strings_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where every value is a string, an empty one is what a missing secret looks like."""
+    monkeypatch.chdir(tmp_path)
+    ini = write(tmp_path, "app.ini", "[app]\nsecret_key =\n")
+    dotenv = write(tmp_path, "app.env", "API_TOKEN=\n")
+    settings = DeploySettings(files=(FileSpec(ini, "ini"), FileSpec(dotenv, "dotenv")))
+    secrets = by_id(evaluate(settings, {}))["deploy.secrets"]
+    assert messages(secrets) == ["app.ini:2: app.secret_key: value is empty [secret-empty]",
+                                 "app.env:1: API_TOKEN: value is empty [secret-empty]"]
+
+
+def test_a_table_under_a_secret_name_is_structure_unless_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, "app.yaml", f"secrets:\n  db_password: {STRONG}\n")
+    found = by_id(evaluate(DeploySettings(files=(FileSpec(path, "yaml"),)), {}))
+    assert found["deploy.secrets"].status is Status.PASS
+    listed = DeploySettings(files=(FileSpec(path, "yaml"),), secrets=("secrets",))
+    assert messages(by_id(evaluate(listed, {}))["deploy.secrets"]) == [
+        "app.yaml:1: secrets: value is a table, not a string [secret-type]"]

@@ -79,19 +79,21 @@ def test_gather_finds_secrets_by_name_and_by_listing() -> None:
     ]
     found, missing = gather(entries, ["PIN", "ABSENT", "db.nope"])
     assert [(s.key, s.value) for s in found] == [
-        ("SECRET_KEY", STRONG), ("PIN", "1234"), ("db.password", OTHER), ("api_keys.0", "a"),
-        ("api_keys.1", "b")]
-    assert [(i.rule, i.key) for i in missing] == [("secret-empty", "ABSENT"),
-                                                  ("secret-empty", "db.nope")]
+        ("SECRET_KEY", STRONG), ("db.password", OTHER), ("api_keys.0", "a"), ("api_keys.1", "b")]
+    assert [(i.rule, i.key, i.problem) for i in missing] == [
+        ("secret-type", "PIN", "value is an integer, not a string"),
+        ("secret-empty", "ABSENT", "listed in `secrets` but not set anywhere"),
+        ("secret-empty", "db.nope", "listed in `secrets` but not set anywhere")]
     _, missing = gather(entries, ["db.nope", "ABSENT"], missing_ok=True)
     assert [i.key for i in missing] == ["ABSENT"]
 
 
 def test_listed_secrets_are_checked_whatever_their_name_or_value() -> None:
     entries = [env("STRIPE", "/looks/like/a/path"), conf("app.signing", None)]
-    found, _ = gather(entries, ["STRIPE", "app.signing"])
-    assert [(s.key, s.value) for s in found] == [("STRIPE", "/looks/like/a/path"),
-                                                 ("app.signing", "")]
+    found, issues = gather(entries, ["STRIPE", "app.signing"])
+    assert [(s.key, s.value) for s in found] == [("STRIPE", "/looks/like/a/path")]
+    assert [(i.rule, i.key, i.problem) for i in issues] == [
+        ("secret-type", "app.signing", "value is null, not a string")]
 
 
 def test_url_passwords_are_secrets() -> None:

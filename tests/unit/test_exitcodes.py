@@ -38,9 +38,18 @@ def test_blocked_is_reachable() -> None:
     ["check", "--min-coverage", "0.5", "--coverage-file", "nope.xml"],  # input
     ["check", "--min-branch-coverage", "0.5"],            # cannot evaluate: no branch data
     [],                                                    # no command
+    ["--bogus"],                                           # an unknown option, no command
+    ["bogus"],                                             # an unknown command
+    ["check", "--format", "yaml"],                         # a bad choice
+    ["init", "--only", "everything"],                      # a bad choice of a subcommand
 ])
-def test_error_is_reachable(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_error_is_reachable_and_says_one_line_on_stderr(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The contract of exit 2: one line on stderr, nothing on stdout, never a usage dump."""
     assert cli.main(argv) == ExitCode.ERROR
+    out, err = capsys.readouterr()
+    assert out == "", out
+    assert err.count("\n") == 1 and err.startswith("gate: error: "), err
 
 
 def test_an_internal_error_is_one_line_and_exit_2(

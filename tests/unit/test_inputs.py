@@ -65,6 +65,13 @@ def test_directory_missing_and_empty(tmp_path: Path) -> None:
         assert handle.read() == b""
 
 
+def test_the_null_device_reads_as_an_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "null").symlink_to(os.devnull)
+    assert inputs.read_bytes(tmp_path / "null", "settings file") == b""
+    with pytest.raises(InputError, match="^settings file is empty: "):
+        inputs.open_input(tmp_path / "null", "settings file")
+
+
 def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
     (tmp_path / "real").write_bytes(b"data")
     (tmp_path / "link").symlink_to(tmp_path / "real")

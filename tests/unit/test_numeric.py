@@ -32,7 +32,9 @@ def test_json_integers() -> None:
 
 def test_where_a_number_is() -> None:
     text = 'a = 1\nb = "x"\nc = ' + "1_0" * 3000 + "\n"
-    assert numeric.huge_number_line(text) == 3
-    assert numeric.huge_number_line("a = " + "9" * 4000) is None
+    assert numeric.huge_number(text) == (3, 6000)
+    assert numeric.huge_number_message(text) == ("line 3: an integer 6,000 digits long (Python "
+                                                 "converts at most 4300)")
+    assert numeric.huge_number("a = " + "9" * 4000) is None
     assert numeric.line_of("one\ntwo 123\n", "123") == 2
     assert numeric.line_of("one", "123") is None

@@ -32,7 +32,8 @@ def files(root: Path) -> set[str]:
 
 
 def init(root: Path, *args: str, capsys) -> tuple[int, str, str]:
-    code = main(["init", str(root), *args])
+    # Recording the findings baseline runs nox: tests/integration/test_init_service.py does.
+    code = main(["init", str(root), "--no-baseline", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -197,7 +198,7 @@ def test_defaults_to_the_current_directory(tmp_path: Path, capsys) -> None:
     before = Path.cwd()
     os.chdir(tmp_path)
     try:
-        assert main(["init", "--only", "gate"]) == 0
+        assert main(["init", "--only", "gate", "--no-baseline"]) == 0
     finally:
         os.chdir(before)
     assert files(tmp_path) == {"gate.toml"}
@@ -226,3 +227,62 @@ def test_a_binary_file_in_the_way_is_kept(tmp_path: Path, capsys) -> None:
     assert code == 0
     assert "  kept            gate.toml (it exists; --force overwrites it)" in out
     assert (tmp_path / "gate.toml").read_bytes() == b"\xff\xfe binary"
+
+
+def test_the_projects_lint_settings_and_database_are_read(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {
+        "pyproject.toml": PYPROJECT + """
+            [tool.ruff]
+            line-length = 120
+            extend-exclude = ["alembic", "generated/*"]
+        """,
+        ".env": "# local settings\nPOSTGRES_SERVER=localhost\nPOSTGRES_PASSWORD=changethis\n",
+        "alembic.ini": "[alembic]\n",
+    })
+    code, out, _ = init(tmp_path, capsys=capsys)
+    assert code == 0
+    flake8 = (tmp_path / ".flake8").read_text()
+    assert "# The line length of [tool.ruff].\nmax-line-length = 120\n" in flake8
+    assert "    htmlcov,\n    alembic,\n    generated/*\n" in flake8
+    assert "Lint settings from [tool.ruff]: max-line-length 120; excludes alembic, generated/*" \
+        in out
+    assert "The tests use a database (.env: POSTGRES_SERVER)" in out
+    assert 'SERIAL_SESSIONS = frozenset({"unit", "integration"})' in out
+    assert "alembic.ini: the database needs its migrations" in out
+    assert "changethis" not in out  # a value is never shown
+
+
+def test_ruff_without_a_line_length_means_its_default(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {"pyproject.toml": PYPROJECT + "\n[tool.ruff]\nsrc = [\"src\"]\n"})
+    init(tmp_path, "--only", "flake8", capsys=capsys)
+    assert "max-line-length = 88\n" in (tmp_path / ".flake8").read_text()
+
+
+def test_black_excludes_are_named_not_translated(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {"pyproject.toml": PYPROJECT + """
+        [tool.black]
+        line-length = 99
+        extend-exclude = "^/migrations/"
+    """})
+    _, out, _ = init(tmp_path, "--only", "flake8", capsys=capsys)
+    assert "max-line-length = 99\n" in (tmp_path / ".flake8").read_text()
+    assert "[tool.black] extend-exclude is a regular expression flake8 cannot take" in out
+    assert "database" not in out
+
+
+def test_python_versions_chosen_when_no_classifier_names_them(tmp_path: Path, capsys) -> None:
+    write_package(tmp_path, {"pyproject.toml": """
+        [project]
+        name = "lib"
+        requires-python = ">=3.8"
+    """})
+    _, out, _ = init(tmp_path, "--dry-run", capsys=capsys)
+    assert "Python versions: no `Programming Language :: Python :: 3.X` classifier" in out
+    assert "name the ones to test with `--python 3.12`" in out
+    code, out, _ = init(tmp_path, "--python", "3.12", "--python", "3.11", capsys=capsys)
+    assert code == 0 and "(Python 3.11, 3.12)" in out and "Python versions:" not in out
+    assert 'python: ["3.11", "3.12"]' in (tmp_path / ".github/workflows/ci.yml").read_text()
+    assert 'PYTHON_VERSIONS: tuple[str, ...] = ("3.11", "3.12",)' in \
+        (tmp_path / "noxfile.py").read_text()
+    assert main(["init", str(tmp_path), "--python", "3.7", "--dry-run"]) == 2
+    assert "--python 3.7: requires-python '>=3.8' does not allow it" in capsys.readouterr().err

@@ -293,8 +293,12 @@ def test_the_gate_settings_template_reads_the_test_results(tmp_path) -> None:
     (tmp_path / "gate.toml").write_bytes((TEMPLATES / "gate.toml").read_bytes())
     args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
     planned = {item.family.name: item.settings for item in plan(families(), args)}
-    assert set(planned) == {"coverage", "tests"}
+    assert set(planned) == {"coverage", "tests", "findings"}
     coverage, tests = planned["coverage"], planned["tests"]
+    findings = planned["findings"]
+    assert (findings.flake8, findings.bandit, findings.baseline) == (
+        (tmp_path / "reports/flake8.txt",), (tmp_path / "reports/bandit.json",),
+        tmp_path / "findings-baseline.json")
     assert (coverage.min_lines, coverage.min_diff, coverage.diff_against) == (
         Fraction(4, 5), None, None)
     assert tests.files == (tmp_path / "reports/junit-*.xml",)

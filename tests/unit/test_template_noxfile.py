@@ -199,7 +199,7 @@ def test_the_gate_session_passes_the_thresholds_and_the_junit_files(tmp_path, mo
     args = build_parser().parse_args(["check", *flags({"MIN_DIFF_COVERAGE": "80%"}),
                                       "--diff-against", "origin/main"])
     assert args.tests__files == ["reports/junit-*.xml"]
-    assert (args.coverage__min_diff, args.coverage__diff_against) == ("80%", "origin/main")
+    assert (args.coverage__min_diff, args.shared__diff_against) == ("80%", "origin/main")
 
 
 def test_a_test_run_replaces_its_own_outputs(tmp_path, monkeypatch) -> None:
@@ -268,3 +268,60 @@ def test_junit_files_go_where_ci_and_the_gate_look(tmp_path, monkeypatch) -> Non
     coverage_upload = next(s for s in ci["coverage"]["steps"]
                            if "upload-artifact" in s.get("uses", ""))
     assert "${{ env.PROJECT_DIR }}/reports/" in coverage_upload["with"]["path"].splitlines()
+
+
+def test_test_requirements_files_when_no_extra_or_group(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {**SRC_LAYOUT, "requirements/tests.txt": "pytest\nfreezegun\n"})
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "my-pkg"
+        requires-python = ">=3.10"
+    """, monkeypatch=monkeypatch)
+    assert noxfile.install_args() == ["-e", ".", "-r", "requirements/tests.txt"]
+
+
+def read_rc(path: Path) -> dict[str, dict[str, str]]:
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    parser.read(path)
+    return {s: dict(parser.items(s)) for s in parser.sections()}
+
+
+def test_coverage_settings_are_the_projects_plus_parallel_measuring(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {**SRC_LAYOUT})
+    noxfile = load_noxfile(tmp_path, """
+        [project]
+        name = "my-pkg"
+        requires-python = ">=3.10"
+        [tool.coverage.run]
+        source = ["app"]
+        dynamic_context = "test_function"
+        branch = false
+        [tool.coverage.report]
+        show_missing = true
+        exclude_also = ["if TYPE_CHECKING:"]
+        [tool.coverage.paths]
+        source = ["src", "*/site-packages"]
+    """, monkeypatch=monkeypatch)
+    rc = read_rc(noxfile.coverage_rc())
+    run = rc["run"]
+    assert (run["source"].split(), run["dynamic_context"], run["branch"]) == (
+        ["app"], "test_function", "false")  # the project's own, kept as they are
+    assert (run["parallel"], run["patch"].split()) == ("true", ["subprocess"])
+    assert "source_pkgs" not in run  # it names its source: nothing is added
+    assert rc["report"] == {"show_missing": "true", "exclude_also": "\nif TYPE_CHECKING:"}
+    assert rc["paths"]["source"].split() == ["src", "*/site-packages"]
+
+
+def test_coverage_settings_from_a_coveragerc_or_none(tmp_path, monkeypatch) -> None:
+    write_package(tmp_path, {**SRC_LAYOUT, ".coveragerc": "[run]\nomit =\n    */gen/*\n"
+                                                          "patch = execv\n"})
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
+                           monkeypatch=monkeypatch)
+    run = read_rc(noxfile.coverage_rc())["run"]
+    assert run["omit"].split() == ["*/gen/*"]
+    assert run["patch"].split() == ["execv", "subprocess"]
+    assert (run["branch"], run["source_pkgs"].split()) == ("true", ["my_pkg"])
+    (tmp_path / ".coveragerc").unlink()
+    assert read_rc(noxfile.coverage_rc())["run"]["source_pkgs"].split() == ["my_pkg"]

@@ -102,3 +102,115 @@ def test_cobertura_root_without_attributes_is_still_a_root(tmp_path: Path) -> No
     data, warnings = cobertura.read(write(tmp_path, GOOD.replace(
         b'<coverage lines-valid="2" lines-covered="1">', b"<coverage>")))
     assert (data.lines.covered, data.lines.total, warnings) == (1, 2, [])
+
+
+# An entity reference the document never defines: its text is unknown, whatever reader reads it.
+
+#: DOCTYPE lines that name an external DTD (never read), as producers write them.
+DOCTYPES = {
+    "system": '<!DOCTYPE {root} SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
+    "public": '<!DOCTYPE {root} PUBLIC "-//Producer//DTD Report 1.0//EN"\n  "report.dtd">',
+    "standalone=no": '<!DOCTYPE {root} SYSTEM \'report.dtd\'>',
+    "none": "",
+}
+COBERTURA_AT = {  # where a reference sits: (the document's body, the line it is on)
+    "source text": ('<coverage>\n<sources><source>/src/&where;</source></sources>\n'
+                    '<packages/></coverage>', 2),
+    "class attribute": ('<coverage><packages><package><classes>\n'
+                        '<class filename="a&where;.py"><lines><line number="1" hits="1"/>'
+                        '</lines></class></classes></package></packages></coverage>', 2),
+    "bulk <line> run": ('<coverage><packages><package><classes>\n<class filename="a.py"><lines>\n'
+                        '<line number="1" hits="1"/>\n<line number="2" hits="&where;"/>\n'
+                        '<line number="3" hits="1"/>\n</lines></class></classes></package>'
+                        '</packages></coverage>', 4),
+    "between elements": ('<coverage><packages>\n&where;<package/></packages></coverage>', 2),
+}
+JUNIT_AT = {
+    "failure text": ('<testsuite name="s">\n<testcase classname="t" name="a"><failure>\n'
+                     'expected &where; got x</failure></testcase></testsuite>', 3),
+    "message attribute": ('<testsuite name="s"><testcase classname="t" name="a">\n'
+                          '<failure message="saw &amp; &where;"/></testcase></testsuite>', 2),
+    "testcase name": ('<testsuite name="s">\n<testcase classname="t" name="a&where;"/>'
+                      '</testsuite>', 2),
+}
+READERS = {"cobertura": (cobertura.read, "coverage", COBERTURA_AT),
+           "junit": (junit.read, "testsuite", JUNIT_AT)}
+CASES = [(reader, at, doctype) for reader, (_, _, places) in READERS.items() for at in places
+         for doctype in DOCTYPES]
+
+
+@pytest.mark.parametrize(("reader", "at", "doctype"), CASES,
+                         ids=["-".join(case) for case in CASES])
+def test_an_undefined_entity_makes_a_report_unusable(tmp_path: Path, reader: str, at: str,
+                                                     doctype: str) -> None:
+    read, root, places = READERS[reader]
+    body, line = places[at]
+    prolog = DOCTYPES[doctype].format(root=root)
+    declaration = ('<?xml version="1.0" standalone="no"?>' if doctype == "standalone=no"
+                   else '<?xml version="1.0"?>')
+    text = f"{declaration}\n{prolog}\n{body}\n" if prolog else f"{declaration}\n\n{body}\n"
+    shift = 2 + prolog.count("\n")  # the body starts on this line
+    path = write(tmp_path, text.encode(), f"{reader}.xml")
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert not isinstance(caught.value, UnsafeInputError)
+    assert str(caught.value).startswith(
+        f"{'coverage' if reader == 'cobertura' else 'JUnit'} report is not usable: {path}: "
+        f"line {line + shift}: undefined entity &where; "), caught.value
+
+
+@pytest.mark.parametrize("read", [cobertura.read, junit.read], ids=["cobertura", "junit"])
+def test_a_parameter_entity_in_the_doctype_makes_a_report_unusable(tmp_path: Path, read) -> None:  # type: ignore[no-untyped-def]
+    """`%p;` in the internal subset stands for declarations nobody will read: from there on,
+    expat would skip every reference it cannot resolve."""
+    path = write(tmp_path, b'<?xml version="1.0"?>\n<!DOCTYPE r [\n%p;\n]>\n<r a="&x;">&y;</r>\n')
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert not isinstance(caught.value, UnsafeInputError)
+    assert str(caught.value).startswith(f"{'coverage' if read is cobertura.read else 'JUnit'} "
+                                        f"report is not usable: {path}: line 3: ")
+    assert "DTD" in str(caught.value)
+
+
+@pytest.mark.parametrize("read", [cobertura.read, junit.read], ids=["cobertura", "junit"])
+def test_the_predefined_entities_and_character_references_still_read(tmp_path: Path,
+                                                                     read) -> None:  # type: ignore[no-untyped-def]
+    doc = (b'<?xml version="1.0"?>\n<!DOCTYPE coverage SYSTEM "coverage-04.dtd">\n'
+           b'<coverage><sources><source>&lt;&amp;&gt;&quot;&apos;&#38;&#x26;</source></sources>'
+           b'<packages><package><classes><class filename="a&amp;b.py"><lines>'
+           b'<line number="1" hits="1"/></lines></class></classes></package></packages>'
+           b'</coverage>\n')
+    if read is cobertura.read:
+        data, _ = read(write(tmp_path, doc))
+        assert list(data.files) == ["a&b.py"] and data.sources == ("<&>\"'&&",)
+    else:
+        junit_doc = (b'<?xml version="1.0"?>\n<!DOCTYPE testsuite SYSTEM "junit.dtd">\n'
+                     b'<testsuite name="s"><testcase classname="t" name="a&amp;b"><failure '
+                     b'message="&lt;&#38;&gt;"/></testcase></testsuite>\n')
+        found = read(write(tmp_path, junit_doc, "junit.xml"))
+        assert [(c.id, c.message) for c in found.each()] == [("t::a&b", "<&>")]
+
+
+def test_a_doctype_spread_over_lines_keeps_the_line_numbers(tmp_path: Path) -> None:
+    doc = (b'<?xml version="1.0"?>\n<!-- made by a tool -->\n<!DOCTYPE coverage\n  PUBLIC\n'
+           b'  "-//x//EN"\n  "coverage.dtd">\n<coverage><packages>\n\n<bad/ </packages>'
+           b'</coverage>\n')
+    assert error(write(tmp_path, doc)).startswith(
+        f"coverage report is not well-formed XML: {tmp_path / 'coverage.xml'}: line 9: ")
+
+
+def test_a_parser_fed_directly_still_reads_a_doctype() -> None:
+    """Sniffing a report's root from its first bytes: no Feeder, no refusal of the DTD's name."""
+    roots: list[str] = []
+    sniff = xmlsafe.parser()
+    sniff.StartElementHandler = lambda tag, attrs: roots.append(tag)
+    sniff.Parse(b'<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN"'
+                b' "report.dtd"><report name="x"/>', True)
+    assert roots == ["report"]
+    fed = xmlsafe.parser()
+    fed.StartElementHandler = lambda tag, attrs: roots.append(tag)
+    xmlsafe.feed(fed, io.BytesIO(b'<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD'
+                                 b' Report 1.1//EN" "report.dtd"><report name="x"/>'))
+    assert roots == ["report", "report"]
+    assert xmlsafe.without_external_dtd(b'<!DOCTYPE r SYSTEM "x.dtd"><r/>') == (
+        b"<!DOCTYPE r " + b" " * len(b'SYSTEM "x.dtd"') + b"><r/>")

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from gate import interpolate
+from gate import inputs, interpolate
 from gate.checks.connect.redact import (
     Redactor, header_secrets, is_secret_name, redact_url, split_userinfo)
 from gate.checks.connect.schemes import KEY_PROBES, SCHEMES, Scheme, names
-from gate.errors import InputError, UsageError
+from gate.errors import UsageError
 from gate.family import Origin, as_int, as_seconds, as_str
 
 DEFAULT_TIMEOUT = 5.0
@@ -172,8 +172,7 @@ def _option(key: str, raw: Any, origin: Origin) -> Any:
             raise UsageError(f"{origin.label}: not a valid regular expression: {exc}") from None
     if key == "ca-file":
         path = origin.base / as_str(raw, origin)
-        if not path.is_file():
-            raise InputError(f"{origin.label}: no such file: {path}")
+        inputs.check(path, origin.label)  # OpenSSL reads it later: a FIFO would block it
         return path
     if key == "min-days-valid":
         return as_int(raw, origin)

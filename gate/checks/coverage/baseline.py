@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from gate import inputs, numeric
 from gate.errors import InputError
 from gate.model import Ratio
-from gate.readers import xmlsafe
 from gate.readers.coverage.model import CoverageData
 
 #: The checks whose `data.files` hold per-file counts, in the order they are looked for.
@@ -108,7 +108,7 @@ def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
 
 def _first_byte(path: Path) -> bytes:
     """The first non-blank byte of the file (after a UTF-8 BOM), with friendly errors."""
-    handle = xmlsafe.open_input(path, "baseline", HINT, HINT)  # a regular, non-empty file
+    handle = inputs.open_input(path, "baseline", HINT, HINT)  # a regular, non-empty file
     try:
         with handle:
             head = handle.read(4096)
@@ -121,13 +121,18 @@ def _first_byte(path: Path) -> bytes:
 
 
 def _from_json(path: Path) -> Snapshot:
+    raw = inputs.read_bytes(path, "baseline", hint=HINT)
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        document = json.loads(text, parse_int=numeric.json_int)
     except UnicodeDecodeError:
         raise InputError(f"baseline is not UTF-8 text: {path}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"baseline is not valid JSON: {path}: line {exc.lineno}: {exc.msg}")\
             from None
+    except numeric.TooLong as exc:
+        raise InputError(f"baseline JSON is malformed: {path}: line "
+                         f"{numeric.line_of(text, exc.text)}: {exc}") from None
     except (OSError, RecursionError) as exc:
         raise InputError(f"cannot read baseline {path}: {exc}") from None
     if not isinstance(document, dict) or "schema_version" not in document:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from gate.checks.coverage.paths import PathMapper
+from gate.errors import InputError
 from gate.gitdiff import Change, changed_lines, format_ranges, line_ranges, tracked_files
 from gate.model import CheckResult, Finding, Ratio, Status
 from gate.readers.coverage.model import CoverageData, FileCoverage
@@ -37,17 +38,38 @@ def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
     bases = list(dict.fromkeys([*data.sources, *folders]))
     mapper = PathMapper(str(change.root), os.getcwd(), bases, settings.path_maps, known)
     files: dict[str, FileCoverage] = {}
+    elsewhere: list[str] = []  # report names that are no file of the repository
     for name, file in data.files.items():
         path = mapper.repo_path(name)
-        if path is not None and path in change.files:
+        if path is None:
+            elsewhere.append(name)
+        elif path in change.files:
             files[path] = files[path].merge(file) if path in files else file
-    return diff_result(change, files, settings.min_diff, settings.diff_min_lines,
-                       tuple(data.files))
+    if data.files and len(elsewhere) == len(data.files):
+        raise _nothing_here(elsewhere, settings.files)
+    return diff_result(change, files, settings.min_diff, settings.diff_min_lines, elsewhere)
+
+
+def _nothing_here(names: Sequence[str], reports: Sequence[Path]) -> InputError:
+    """Not one report name is a repository file: every change would pass unmeasured."""
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    report = "the coverage report" if len(reports) < 2 else "the coverage reports"
+    return InputError(
+        f"diff coverage: no file {report} names is in this repository ({shown}: "
+        f"{len(names)} files, none found here after path mapping)",
+        "map the report's names to repository paths with --path-map FROM=TO "
+        "(e.g. --path-map /app/= or --path-map lib/=src/pkg/), or run coverage with "
+        "relative_files = true; see docs/diff-coverage.md")
 
 
 def diff_result(change: Change, files: Mapping[str, FileCoverage], threshold: Fraction | None,
                 min_lines: int, report_names: Sequence[str] = ()) -> CheckResult:
-    """Judge the changed lines of `change` against the coverage of `files` (by repo path)."""
+    """Judge the changed lines of `change` against the coverage of `files` (by repo path).
+
+    `report_names` are the report's names that are no file of the repository:
+    when no changed file is in the report, a warning shows them, in case they
+    are the changed files under other names.
+    """
     since = f"since {change.ref} (merge base {change.base[:12]})"
     rows, findings = [], []
     covered = measured = 0

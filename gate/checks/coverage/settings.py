@@ -48,7 +48,8 @@ OPTIONS = (
     Option("exclude", "leave out files whose report name matches GLOB (repeatable)", as_strs,
            ("--exclude",), multiple=True, metavar="GLOB"),
     Option("diff-against", "check the lines changed since the merge base of REF and HEAD"
-           " (e.g. origin/main; needs git)", _ref, ("--diff-against",), metavar="REF"),
+           " (e.g. origin/main; needs git): their coverage, and only the findings on them"
+           " block", _ref, ("--diff-against",), metavar="REF", shared=True),
     Option("min-diff", "minimum coverage of the changed lines the report measures",
            _threshold, ("--min-diff-coverage",), metavar="X"),
     Option("diff-min-lines", "a change touching fewer measured lines than N passes the diff"

@@ -36,6 +36,8 @@ RULES: tuple[Rule, ...] = (
     Rule("value-forbidden", FILES, "a key holds a value listed in `forbid`", False),
     Rule("schema-violation", FILES, "the file does not validate against its JSON Schema", False),
     Rule("secret-empty", SECRETS, "a secret is unset or empty", True),
+    Rule("secret-type", SECRETS, "a secret holds null, a number, a boolean, an empty list or "
+         "(when listed in `secrets`) a table, not a string", True),
     Rule("secret-short", SECRETS, "a secret is shorter than `min-secret-length`", True),
     Rule("secret-low-variety", SECRETS, "a secret has fewer than 8 distinct characters", True),
     Rule("secret-placeholder", SECRETS, "a secret is a placeholder (changeme, <...>, your-..., "

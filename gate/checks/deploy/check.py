@@ -47,7 +47,8 @@ def evaluate(settings: DeploySettings, environ: Mapping[str, str]) -> list[Check
     env_names = [*settings.require_env, *(s for s in settings.secrets if "." not in s)]
     found = entries.collect(environment, env_names, documents)
     secret_list, missing = secrets.gather(found, settings.secrets, missing_ok=unreadable)
-    missing = [i for i in missing if i.key not in settings.require_env]  # env-missing said it
+    # env-missing has said that a required variable is not set
+    missing = [i for i in missing if i.rule != "secret-empty" or i.key not in settings.require_env]
     judged = secrets.judge(secret_list, settings.min_secret_length)
     timed(_secrets_result(settings, secret_list, missing + judged))
     timed(_insecure_result(settings, found, rules.scan(found, settings.require_tls)))
@@ -149,7 +150,8 @@ def _is_secret(settings: DeploySettings, document: Document) -> Any:
 def _secrets_result(settings: DeploySettings, found: Sequence[secrets.Secret],
                     issues: Sequence[Issue]) -> CheckResult:
     kept, ignored = _kept(settings, issues)
-    keys = list(dict.fromkeys(s.key for s in found))
+    keys = list(dict.fromkeys([*(s.key for s in found),
+                               *(i.key for i in issues if i.rule == "secret-type")]))
     data = {"checked": keys, "min_length": settings.min_secret_length}
     if not found and not kept:
         return _result(catalog.SECRETS, kept, ignored, "no secret found among the checked keys",

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
+from gate import inputs, numeric
 from gate.checks.deploy import keypath
 from gate.checks.deploy.issue import Issue, Place
 from gate.errors import UsageError
@@ -72,18 +73,12 @@ def library(module: str, purpose: str) -> ModuleType:
 
 
 def read_text(path: Path, label: str) -> str | Issue:
-    """The file's text, or the Issue that stops it being read."""
+    """The file's text, or the Issue that stops it being read (a FIFO is never opened)."""
     where = Place(label)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return Issue("file-missing", "", "not found", where)
-    except IsADirectoryError:
-        return Issue("file-missing", "", "is a directory, not a file", where)
-    except OSError as exc:
-        return Issue("file-missing", "", f"cannot be read: {exc.strerror or type(exc).__name__}",
-                     where)
+        data = inputs.read_bytes(path, "file", MAX_BYTES)
+    except inputs.NotReadable as exc:
+        return Issue("file-missing", "", exc.problem, where)
     if len(data) > MAX_BYTES:
         return Issue("file-invalid", "", f"larger than {MAX_BYTES // (1024 * 1024)} MiB",
                      where)
@@ -133,8 +128,10 @@ def parse_toml(text: str, label: str) -> Document | Issue:
         found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
         return _invalid(label, f"not valid TOML: {str(exc).split(' (at line')[0]}",
                         int(found.group(1)) if found else None)
-    except ValueError as exc:  # int() refuses a number with too many digits
-        return _invalid(label, f"not valid TOML: {type(exc).__name__}")
+    except ValueError:  # tomllib's int() on more digits than Python converts
+        where = numeric.huge_number(text)
+        return _invalid(label, f"not valid TOML: {numeric.huge_number_message(text)}",
+                        where[0] if where else None)
     return Document(label, "toml", root, toml_lines(text))
 
 
@@ -156,7 +153,9 @@ def parse_json(text: str, label: str) -> Document | Issue:
     from gate.checks.deploy.locate import json_lines
 
     try:
-        root = json.loads(text, object_pairs_hook=_no_duplicates)
+        root = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=numeric.json_int)
+    except numeric.TooLong as exc:
+        return _invalid(label, f"not valid JSON: {exc}", numeric.line_of(text, exc.text))
     except json.JSONDecodeError as exc:
         return _invalid(label, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
     except _DuplicateKey as exc:

@@ -27,6 +27,9 @@ class Place:
 
 
 ENVIRONMENT = Place()
+#: What a deploy finding names as its tool, and its severity: each one blocks the release.
+TOOL = "releasegate"
+SEVERITY = "high"
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,11 @@ class Issue:
     place: Place
 
     def finding(self) -> Finding:
-        """The issue as a Finding: `place: key: problem [rule]`."""
+        """The issue as a Finding: `place: key: problem [rule]`, with the rule id in its field."""
         key = f"{self.key}: " if self.key else ""
         return Finding(f"{self.place}: {key}{self.problem} [{self.rule}]",
-                       file=self.place.file, line=self.place.line)
+                       file=self.place.file, line=self.place.line, rule=self.rule,
+                       tool=TOOL, severity=SEVERITY)
 
 
 def display(path: Path) -> str:

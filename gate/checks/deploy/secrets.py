@@ -1,8 +1,9 @@
 """Secrets: found by name or listed in `secrets`, judged without ever being shown.
 
-A secret fails when it is empty, shorter than `min-secret-length`, made of
-fewer than 8 distinct characters, a placeholder, or the same as another
-secret. Passwords inside URLs (`postgres://app:pw@db/app`) are secrets too.
+A secret fails when it is not a string (null, a number, a boolean: a YAML,
+JSON or TOML file can hold those), empty, shorter than `min-secret-length`,
+made of fewer than 8 distinct characters, a placeholder, or the same as
+another secret. Passwords inside URLs (`postgres://app:pw@db/app`) are secrets too.
 The issues name the key and the rule; the value goes nowhere.
 """
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 from urllib.parse import unquote, urlsplit
 
 from gate.checks.deploy import keypath
 from gate.checks.deploy.entries import Entry
 from gate.checks.deploy.issue import ENVIRONMENT, Issue, Place
+from gate.checks.deploy.validate import describe
 from gate.checks.deploy.words import looks_secret
 
 MIN_DISTINCT = 8
@@ -82,17 +84,20 @@ def _looks_like_path(value: str) -> bool:
 
 def gather(entries: Sequence[Entry], listed: Sequence[str],
            missing_ok: bool = False) -> tuple[list[Secret], list[Issue]]:
-    """The secrets among `entries`, and a `secret-empty` issue per listed name found nowhere.
+    """The secrets among `entries`, a `secret-type` issue per secret that is not a string,
+    and a `secret-empty` issue per listed name found nowhere.
 
     A listed name (`secrets`) is always a secret; a name that only looks like
     one (`looks_secret`) counts when its value is a string that is not a file
     path (GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json names a secret,
-    it is not one). `missing_ok` skips the "found nowhere" issue for dotted
-    paths, when a config file could not be read.
+    it is not one), and fails when it holds null, a number or a boolean.
+    `missing_ok` skips the "found nowhere" issue for dotted paths, when a
+    config file could not be read.
     """
     wanted = {keypath.show(keypath.parse(name)): name for name in listed}
     seen: set[tuple[str, ...]] = set()
     secrets: list[Secret] = []
+    mistyped: list[Issue] = []
     found: set[str] = set()
 
     def add(secret: Secret) -> None:
@@ -113,20 +118,36 @@ def gather(entries: Sequence[Entry], listed: Sequence[str],
             if password is not None:
                 add(Secret(entry.key, password, entry.place, ("url", *entry.identity),
                            "password in the URL "))
-        if isinstance(value, (dict, list)):
+        named = owner_key in wanted
+        if not named and not looks_secret(keypath.name_of(owner)):
             continue
-        if owner_key in wanted:
-            text = "" if value is None else value if isinstance(value, str) else str(value)
-        elif (isinstance(value, str) and looks_secret(keypath.name_of(owner))
-              and not _looks_like_path(value)):
-            text = value
-        else:
+        if isinstance(value, str):
+            if named or not _looks_like_path(value):
+                add(Secret(entry.key, value, entry.place, entry.identity))
             continue
-        add(Secret(entry.key, text, entry.place, entry.identity))
+        kind = _not_a_string(value, named and not entry.in_list)
+        if kind and entry.identity not in seen:
+            seen.add(entry.identity)
+            mistyped.append(Issue("secret-type", entry.key, f"value is {kind}, not a string",
+                                  entry.place))
     issues = [Issue("secret-empty", shown, "listed in `secrets` but not set anywhere",
                     ENVIRONMENT)
               for shown in wanted if shown not in found and not (missing_ok and "." in shown)]
-    return secrets, issues
+    return secrets, mistyped + issues
+
+
+def _not_a_string(value: Any, listed: bool) -> str | None:
+    """What a secret that is not a string is, in words; None where it is structure.
+
+    A table under a secret's name (`secrets:`, a secretKeyRef) holds keys that are
+    judged by their own names, and a list's items are judged one by one, so
+    neither fails as such, but for an empty list, or a table listed in `secrets`.
+    """
+    if isinstance(value, dict):
+        return describe(value) if listed else None
+    if isinstance(value, list):
+        return None if value else "an empty list"
+    return describe(value)
 
 
 def _url_password(value: str) -> str | None:

@@ -20,12 +20,15 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from gate import numeric
 from gate.checks.deploy.keypath import Path
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+#: Scalars PyYAML converts to numbers: bounded by length first (gate.numeric).
+_NUMBERS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -159,6 +162,8 @@ class _Builder:
         raise Rejected(f"unsupported node at line {line}", line, True)  # pragma: no cover
 
     def _scalar(self, node: ScalarNode, line: int) -> Any:
+        if node.tag in _NUMBERS and len(node.value) > numeric.MAX_LENGTH:
+            raise Rejected(f"not valid YAML: {numeric.TooLong(node.value)}", line, False)
         try:
             return self.scalars.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, NoReturn
 
 from gate.errors import InputError
+from gate.numeric import TooLong, bounded, whole
 from gate.readers import xmlsafe
 from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage
 
@@ -37,6 +38,8 @@ SLACK = 64 << 20
 #: events (the tests compare the two ways).
 BULK = True
 HINT_XML = "produce it with `coverage xml` (or pytest --cov-report=xml)"
+#: The root's own counts, which the reader checks against its <line>s.
+ROOT_COUNTS = ("lines-valid", "lines-covered", "branches-valid", "branches-covered")
 
 # A line's state while its class is read: bit 0 measured, bit 1 covered.
 _MEASURED = bytes.maketrans(b"\0\1\3", b"011")
@@ -47,12 +50,14 @@ _CONDITION = re.compile(r"\d+(?:\.\d+)?% \((\d+)/(\d+)\)").fullmatch
 #: One <line> as coverage.py, pytest-cov, istanbul, gcovr and Java's Cobertura write
 #: it (the last two give a branch line <conditions>, which count for nothing), with
 #: the XML whitespace before it. Its groups: number, hits when zero, hits when not,
-#: and a branch line's covered and total conditions. ASCII only, no references, no
-#: other markup: a run of these is well-formed, and means what expat's events say.
+#: and a branch line's covered and total conditions. ASCII only, no references (no
+#: `&`), no other markup: a run of these is well-formed, and means what expat's events
+#: say. A count has at most 40 digits (gate.numeric.MAX_LENGTH): a longer one ends the
+#: run, and expat's events refuse it with its line.
 _SIMPLE_LINE = re.compile(
-    rb'[ \t\r\n]*+<line number="(\d++)" hits="(?:(0++)|(\d++))"'
+    rb'[ \t\r\n]*<line number="(\d{1,40})" hits="(?:(0{1,40})|(\d{1,40}))"'
     rb'(?: branch="false"'
-    rb'| branch="true"(?: condition-coverage="\d++(?:\.\d++)?% \((\d++)/(\d++)\)")?)?'
+    rb'| branch="true"(?: condition-coverage="\d+(?:\.\d+)?% \((\d{1,40})/(\d{1,40})\)")?)?'
     rb'(?: missing-branches="[0-9,-]*+")?'
     rb'(?:/>|>[ \t\r\n]*+<conditions>(?:[ \t\r\n]*+<condition number="\d++" type="[a-z]++"'
     rb' coverage="\d++%"/>)*+[ \t\r\n]*+</conditions>[ \t\r\n]*+</line>)')
@@ -259,6 +264,8 @@ class _Reader:
             if tag != "coverage":
                 raise _Bad(f"expected a <coverage> root element, found <{tag}>")
             self.root = dict(zip(attrs[::2], attrs[1::2]))
+            for attr in ROOT_COUNTS:  # compared with the lines' counts once all is read
+                bounded(self.root.get(attr, ""), attr)
             parser.StartElementHandler = on_start
 
         def on_start(tag: str, attrs: list[str]) -> None:
@@ -269,10 +276,10 @@ class _Reader:
                 # condition-coverage: read those by position, anything else by name.
                 size = len(attrs)
                 if size == 4 and attrs[0] == "number" and attrs[2] == "hits":
-                    number, hits, condition = int(attrs[1]), attrs[3], None
+                    number, hits, condition = whole(attrs[1], "line number"), attrs[3], None
                 elif size >= 8 and attrs[6] == "condition-coverage" and attrs[4] == "branch" \
                         and attrs[5] == "true" and attrs[0] == "number" and attrs[2] == "hits":
-                    number, hits, condition = int(attrs[1]), attrs[3], attrs[7]
+                    number, hits, condition = whole(attrs[1], "line number"), attrs[3], attrs[7]
                 else:
                     number, hits, condition = _line(attrs)
                 if number < 0:
@@ -288,7 +295,8 @@ class _Reader:
                     if found is None:
                         add_branch(number, *_condition(condition))
                     else:
-                        covered, total = int(found[1]), int(found[2])
+                        covered = whole(found[1], "condition-coverage")
+                        total = whole(found[2], "condition-coverage")
                         if covered > total:
                             _bad(f"bad condition-coverage {condition[:40]!r}")
                         add_branch(number, covered, total)
@@ -354,12 +362,12 @@ def _line(attrs: list[str]) -> tuple[int, str, str | None]:
     except KeyError as exc:
         raise _Bad(f"<line> without a {exc.args[0]!r} attribute") from None
     condition = named.get("condition-coverage") if named.get("branch") == "true" else None
-    return int(number), hits, condition
+    return whole(number, "line number"), hits, condition
 
 
 def _hits(text: str) -> int:
     """The state flag for a hit count other than "0" and "1"."""
-    hits = int(text)
+    hits = whole(text, "hits")
     if hits < 0:
         raise _Bad(f"negative hit count {text!r}")
     return 3 if hits else 1
@@ -371,7 +379,7 @@ def _condition(text: str) -> tuple[int, int]:
     covered, slash, total = text[start + 1:end].partition("/")
     if start < 0 or end < start or not slash:
         _bad(f"bad condition-coverage {text[:40]!r}")
-    counts = int(covered), int(total)
+    counts = whole(covered, "condition-coverage"), whole(total, "condition-coverage")
     if not 0 <= counts[0] <= counts[1]:
         _bad(f"bad condition-coverage {text[:40]!r}")
     return counts
@@ -392,7 +400,7 @@ def read(path: Path) -> tuple[CoverageData, list[str]]:
         xmlsafe.read(path, "coverage report", HINT_XML, "pass the coverage.xml file", reader.parse)
     except (_Bad, ValueError) as exc:
         line = reader.line()
-        what = str(exc) if isinstance(exc, _Bad) else f"non-numeric count ({exc})"
+        what = str(exc) if isinstance(exc, (_Bad, TooLong)) else f"non-numeric count ({exc})"
         raise InputError(f"not a valid Cobertura report: {path}: line {line}: {what}") from None
     if reader.root is None:
         raise InputError(f"coverage report has no root element: {path}", HINT_XML)
@@ -404,9 +412,9 @@ def _root_warnings(path: Path, root: dict[str, str], data: CoverageData) -> list
     """Say so when the root's own counts disagree with the lines it lists."""
     warnings = []
     lines, branches = data.lines, data.branches
-    counts = [("lines-valid", lines.total), ("lines-covered", lines.covered)]
+    counts = [(ROOT_COUNTS[0], lines.total), (ROOT_COUNTS[1], lines.covered)]
     if data.has_branches:
-        counts += [("branches-valid", branches.total), ("branches-covered", branches.covered)]
+        counts += [(ROOT_COUNTS[2], branches.total), (ROOT_COUNTS[3], branches.covered)]
     for attr, counted in counts:
         declared = root.get(attr)
         if declared is not None and declared.isdigit() and int(declared) != counted:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from gate.errors import InputError
+from gate.numeric import MAX_SECONDS, TooLong, bounded, whole
 from gate.readers import xmlsafe
 from gate.readers.junit.model import EMPTY, ZERO, Case, Outcome, Suite, first_line, then
 
@@ -141,10 +142,11 @@ class _Reader:
                 outcome, message, retry_message, markers = PASSED, "", "", None
             elif tag == "testsuite":
                 name = sys.intern(attrs.get("name", ""))
-                declared = attrs.get("time")
+                raw_time = attrs.get("time")
+                declared = time_of(raw_time) if raw_time else None  # checked on its own line
                 open_suites.append([depth, name, declared, ZERO, 0, []])
                 by_id = cases.setdefault(name, {})
-                summing = summing or not declared
+                summing = summing or declared is None
 
         def start_text() -> None:
             nonlocal text_depth, text_size
@@ -180,9 +182,9 @@ class _Reader:
                     for entry in slow:
                         _keep(outer[5], entry)
                     by_id = cases[outer[1]]
-                    summing = not all(suite[2] for suite in open_suites)
+                    summing = any(suite[2] is None for suite in open_suites)
                 else:
-                    time = time_of(declared) if declared else summed
+                    time = declared if declared is not None else summed
                     ranked = tuple((i, t) for t, _, i in sorted(slow, key=_slowest_first))
                     suites.append(Suite(name, self.path, time, records, ranked))
                     by_id = cases[""]
@@ -204,7 +206,8 @@ class _Reader:
             raw_time = attrs_of.get("time")
             time = time_of(raw_time) if raw_time else ZERO
             raw_line = attrs_of.get("line")
-            line = int(raw_line) + line_base if raw_line and raw_line.isdigit() else None
+            line = (whole(raw_line, "line") + line_base if raw_line and raw_line.isdigit()
+                    else None)
             failed = retried + (rank > 2)
             suite = open_suites[-1][1] if open_suites else ""
             found = Case(test_id, suite, outcome, time, message if rank else retry_message, file,
@@ -227,7 +230,7 @@ class _Reader:
         """A time attribute as an exact Decimal; equal values share one object."""
         value = self.times.get(raw)
         if value is None:
-            text = raw.strip()
+            text = bounded(raw, "time").strip()
             if THOUSANDS.fullmatch(text):
                 text = text.replace(",", "")
             try:
@@ -236,6 +239,8 @@ class _Reader:
                 raise _Bad(f"bad time {raw[:40]!r}") from None
             if not value.is_finite() or value < 0:
                 raise _Bad(f"bad time {raw[:40]!r}")
+            if value > MAX_SECONDS:
+                raise _Bad(f"bad time {raw[:40]!r} (more than {MAX_SECONDS:,} seconds)")
             if len(self.times) < 100_000:
                 self.times[raw] = value
         return value
@@ -274,7 +279,7 @@ def read(path: Path) -> JUnitFile:
     reader = _Reader(str(path))
     try:
         xmlsafe.read(path, WHAT, HINT, DIRECTORY_HINT, reader.parse)
-    except _Bad as exc:
+    except (_Bad, TooLong) as exc:
         line = reader.parser.CurrentLineNumber if hasattr(reader, "parser") else 0
         raise InputError(f"not a valid JUnit report: {path}: line {line}: {exc}") from None
     cases = {suite: found for suite, found in reader.cases.items() if found}

@@ -158,7 +158,7 @@ def test_entry_values_are_checked() -> None:
         parse_entry({"name": "x"}, "e", HERE)
     with pytest.raises(UsageError, match="e: expected a table or a URL string, got int"):
         parse_entry(3, "e", HERE)
-    with pytest.raises(InputError, match=r"e\.ca-file: no such file"):
+    with pytest.raises(InputError, match=r"e\.ca-file not found: "):
         parse_entry({"url": "https://h/", "ca-file": "missing.pem"}, "e", HERE)
 
 
