@@ -17,7 +17,7 @@ from gate.exitcodes import ExitCode, describe
 from gate.family import Family
 
 PROG = "gate"
-FORMATS = ("text", "json", "markdown", "junit", "sarif")
+FORMATS = ("text", "json", "markdown", "junit", "sarif", "badge")
 
 
 def families() -> tuple[Family, ...]:
@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report format (default: text)")
     check.add_argument("--output", type=Path, metavar="PATH",
                        help="write the report to PATH; the one-line verdict still goes to stdout")
+    check.add_argument("--report", action="append", type=_report_file, metavar="FORMAT=PATH",
+                       dest="reports",
+                       help="also write the report in FORMAT to PATH (repeatable): "
+                            "json=reports/gate.json, markdown=reports/gate.md, "
+                            "sarif=reports/gate.sarif, "
+                            "badge=reports/coverage.svg (an SVG coverage badge)")
+    check.add_argument("--comment", action="store_true",
+                       help="post the markdown report as the pull request's comment (edited in"
+                            " place; GITHUB_TOKEN): a refused comment is a warning, never a"
+                            " different exit code")
     check.add_argument("--only", action="append", metavar="FAMILY",
                        help="run only this family of checks (repeatable)")
     check.add_argument("--skip", action="append", metavar="FAMILY",
@@ -69,11 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     for family in families():
         family.add_arguments(check, added)
     from gate.checks.findings.command import add_parser as add_baseline
+    from gate.comment import add_parser as add_comment
+    from gate.databranch import add_parser as add_publish
     from gate.scaffold import add_parser as add_init
 
     add_init(commands)
     add_baseline(commands)
+    add_publish(commands)
+    add_comment(commands)
     return parser
+
+
+def _report_file(text: str) -> tuple[str, Path]:
+    """`FORMAT=PATH` of --report: a known format and a path."""
+    fmt, sep, path = text.partition("=")
+    if not sep or fmt not in FORMATS or not path:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}, got {text!r}")
+    return fmt, Path(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,8 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gate.checks.findings.command import run as record
 
             return record(args)
+        if args.command == "publish":
+            from gate.databranch import run as publish
+
+            return publish(args)
+        if args.command == "comment":
+            from gate.comment import run as comment
+
+            return comment(args)
         # No command: a usage error like any other, one line on stderr (not the help on stdout).
-        raise UsageError("a command is needed: check, init or baseline",
+        raise UsageError("a command is needed: check, init, baseline, publish or comment",
                          f"`{PROG} check` runs the checks; see `{PROG} --help`")
     except GateError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -111,10 +142,26 @@ def check(args: argparse.Namespace) -> int:
     """`gate check`: evaluate, render, publish to GitHub Actions when there."""
     from gate.runner import plan, run
 
+    _check_outputs(args)
     selected = plan(families(), args)
     report = run(selected)
     emit(report, args, sys.stdout, os.environ)
+    if args.comment:
+        comment(report, sys.stderr, os.environ)
     return int(report.exit_code)
+
+
+def comment(report: Any, stream: TextIO, environ: Any) -> None:
+    """Post the report as the pull request's comment; whatever happens, only say so."""
+    from gate.comment import deliver, tell
+    from gate.comment.post import Outcome
+    from gate.report import Format, renderer
+
+    try:
+        outcome = deliver(renderer(Format.MARKDOWN)(report), environ)
+    except GateError as exc:  # a bad event or GITHUB_REPOSITORY: still only a warning
+        outcome = Outcome("skipped", warning=f"no comment posted: {exc}")
+    tell(outcome, stream, stream, environ)
 
 
 def emit(report: Any, args: argparse.Namespace, stdout: TextIO, environ: Any) -> None:
@@ -133,11 +180,26 @@ def emit(report: Any, args: argparse.Namespace, stdout: TextIO, environ: Any) ->
         from gate.report.github import publish
 
         publish(report, environ, stdout if fmt is Format.TEXT or args.output else sys.stderr)
+    for name, path in getattr(args, "reports", None) or ():
+        _write(path, renderer(Format(name))(report), f"--report {name}=")
     if args.output is not None:
         _write(args.output, text)
         stdout.write(report.verdict() + "\n")
     else:
         stdout.write(text)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse two outputs to one file before any work is done."""
+    paths = [("--output ", args.output)] if args.output is not None else []
+    paths += [(f"--report {name}=", path) for name, path in args.reports or ()]
+    seen: dict[Path, str] = {}
+    for flag, path in paths:
+        key = Path(os.path.abspath(path))
+        if key in seen:
+            raise UsageError(f"{flag}{path}: {seen[key]} writes to the same file",
+                             "give each report a file of its own")
+        seen[key] = flag + str(path)
 
 
 def _colour(stream: TextIO, environ: Any) -> bool:
@@ -148,8 +210,8 @@ def _colour(stream: TextIO, environ: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and environ.get("TERM") != "dumb"
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, flag: str = "--output ") -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write --output {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {flag}{path}: {exc.strerror or exc}") from None

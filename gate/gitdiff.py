@@ -212,11 +212,18 @@ def tracked_files(root: Path, timeout: float = GIT_TIMEOUT) -> frozenset[str]:
 
 
 class Git:
-    """Runs git in one folder with a timeout; failures become InputErrors."""
+    """Runs git in one folder with a timeout; failures become InputErrors.
 
-    def __init__(self, cwd: Path, timeout: float) -> None:
+    `purpose` names what needs git, for the message when git is missing; `env` adds
+    variables to git's environment (credentials for a push travel there, never in argv).
+    """
+
+    def __init__(self, cwd: Path, timeout: float, purpose: str = "--diff-against",
+                 env: Mapping[str, str] | None = None) -> None:
         self.cwd = cwd
         self.timeout = timeout
+        self.purpose = purpose
+        self.env = dict(env or {})
 
     def run(self, args: list[str], what: str, check: bool = True, hint: str | None = None) -> str:
         """git's standard output; with `check`, a failure is an InputError about `what`."""
@@ -225,33 +232,49 @@ class Git:
     def run_with_warnings(self, args: list[str], what: str, check: bool = True,
                           hint: str | None = None) -> tuple[str, tuple[str, ...]]:
         """git's standard output and the `warning:` lines it wrote to standard error."""
+        done = self.call(args, what, check, hint)
+        warnings = tuple(f"git: {line}" for line in done.errors if line.startswith("warning:"))
+        return done.stdout.decode("utf-8", "surrogateescape"), warnings
+
+    def call(self, args: list[str], what: str, check: bool = True, hint: str | None = None,
+             stdin: bytes | None = None) -> Done:
+        """Run git; its exit status, raw standard output and standard error lines."""
         exe = shutil.which("git")
         if exe is None:
-            raise InputError("--diff-against needs git, and git is not on PATH",
-                             "install git in the CI image, or drop --diff-against")
+            raise InputError(f"{self.purpose} needs git, and git is not on PATH",
+                             f"install git in the CI image, or drop {self.purpose}")
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0",
-               "LC_ALL": "C", "GIT_PAGER": "cat"}
+               "LC_ALL": "C", "GIT_PAGER": "cat", **self.env}
         command = [exe, "-c", "core.quotePath=true", "-c", "diff.noprefix=false",
                    "-c", "diff.mnemonicPrefix=false", *args]
         try:
             # A fixed git argv found on PATH, no shell; REF cannot be an option (check_ref).
             done = subprocess.run(  # nosec B603
                 command, cwd=self.cwd, env=env, capture_output=True, timeout=self.timeout,
-                check=False, stdin=subprocess.DEVNULL,
+                check=False, input=stdin,
+                stdin=None if stdin is not None else subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
             raise InputError(f"git took longer than {self.timeout:g}s to {what or 'answer'}"
                              f" in {self.cwd}") from None
         except OSError as exc:
             raise InputError(f"cannot run git in {self.cwd}: {exc.strerror or exc}") from None
-        errors = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        errors = tuple(done.stderr.decode("utf-8", "replace").strip().splitlines())
         if check and done.returncode != 0:
             reason = errors[0] if errors else f"exit status {done.returncode}"
             raise InputError(f"cannot {what} with git in {self.cwd}: {reason}", hint)
-        warnings = tuple(f"git: {line}" for line in errors if line.startswith("warning:"))
-        return done.stdout.decode("utf-8", "surrogateescape"), warnings
+        return Done(done.returncode, done.stdout, errors)
 
     def is_shallow(self) -> bool:
         """Whether the repository is a shallow clone."""
         answer = self.run(["rev-parse", "--is-shallow-repository"], "", check=False)
         return answer.strip() == "true"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished git command: exit status, raw standard output, standard error lines."""
+
+    returncode: int
+    stdout: bytes
+    errors: tuple[str, ...]

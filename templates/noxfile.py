@@ -77,8 +77,12 @@ JUNIT_FILES = f"{REPORTS}/junit-*.xml"
 #: What the lint and security sessions write, and the gate reads ([findings] in gate.toml).
 LINT_REPORT = f"{REPORTS}/flake8.txt"
 SECURITY_REPORT = f"{REPORTS}/bandit.json"
-#: The gate's verdict as SARIF 2.1.0, for code scanning (CI keeps it as an artifact).
-GATE_SARIF = f"{REPORTS}/gate.sarif"
+#: What the `gate` session writes besides its text verdict: the JSON report (the default
+#: branch's runs store it, pull requests compare with it), the markdown one (the
+#: pull-request comment), the coverage badge, and the verdict as SARIF 2.1.0 for code
+#: scanning. CI uploads them as the gate-report and gate-sarif artifacts.
+GATE_REPORTS = {"json": f"{REPORTS}/gate.json", "markdown": f"{REPORTS}/gate.md",
+                "badge": f"{REPORTS}/coverage.svg", "sarif": f"{REPORTS}/gate.sarif"}
 
 nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -513,7 +517,8 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
     """The `gate check` flags the environment asks for: thresholds CI sets, the JUnit files."""
     flags = []
     for variable, flag in (("MIN_COVERAGE", "--min-coverage"),
-                           ("MIN_DIFF_COVERAGE", "--min-diff-coverage")):
+                           ("MIN_DIFF_COVERAGE", "--min-diff-coverage"),
+                           ("MAX_COVERAGE_DROP", "--max-drop")):
         value = environ.get(variable, "").strip()
         if value:
             flags += [flag, value]
@@ -524,17 +529,17 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
 @nox.session(python=PYTHON)
 def gate(session: nox.Session) -> None:
     """The release decision: `gate check` on coverage.xml, the JUnit files and the lint and
-    security findings (1 blocks); the verdict also as SARIF in reports/gate.sarif.
+    security findings (1 blocks).
 
-    Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE and
-    MIN_DIFF_COVERAGE override the coverage thresholds (CI sets them); JUNIT_FILES the
-    test results read. Arguments after `--` go to `gate check`: in a pull request, CI adds
-    `--diff-against origin/BASE` for the coverage of the changed lines.
+    Settings: [tool.gate] in pyproject.toml, else gate.toml. MIN_COVERAGE,
+    MIN_DIFF_COVERAGE and MAX_COVERAGE_DROP override the coverage thresholds (CI sets
+    them); JUNIT_FILES the test results read. Arguments after `--` go to `gate check`: in a
+    pull request, CI adds `--diff-against origin/BASE` for the coverage of the changed lines
+    and `--baseline-branch origin/releasegate-data` for the comparison with the base commit.
+    The JSON, markdown and SARIF reports and the coverage badge go to reports/ (GATE_REPORTS).
     """
     session.install(GATE_REQUIREMENT)
-    flags = [*gate_flags(dict(os.environ)), *session.posargs]
     (HERE / REPORTS).mkdir(exist_ok=True)
-    session.run("python", "-m", "gate", "check", *flags, "--format", "sarif", "--output",
-                GATE_SARIF, success_codes=[0, 1], silent=True,
-                env={"GITHUB_ACTIONS": "false"})  # the summary and annotations: once, below
-    session.run("python", "-m", "gate", "check", *flags)
+    written = [f"--report={kind}={path}" for kind, path in GATE_REPORTS.items()]
+    session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)), *written,
+                *session.posargs)

@@ -17,6 +17,7 @@ class Format(str, enum.Enum):
     MARKDOWN = "markdown"
     JUNIT = "junit"
     SARIF = "sarif"
+    BADGE = "badge"
 
 
 def renderer(fmt: Format) -> Callable[[Report], str]:

@@ -13,8 +13,12 @@ from gate.thresholds import show
 MAX_ANNOTATIONS = 50  # Actions shows at most 10 per step and 50 per job
 
 
-def _data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """`text` as the message of a workflow command (`%`, CR and LF escaped)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+_data = escape_data
 
 
 def _prop(text: str) -> str:

@@ -159,6 +159,10 @@ def next_steps(project: Any, actions: list[Any], recorded: bool = False) -> str:
                      "[coverage] in gate.toml (local runs)")
         steps.append('make the "all required checks pass" job required: Settings > Rules > '
                      "Rulesets (or Branches) > require status checks to pass")
+        steps.append("after the first push to the default branch, its report and coverage "
+                     "badge are on the releasegate-data branch: pull requests are compared "
+                     "with it, and a README can show ![coverage](https://raw.githubusercontent"
+                     ".com/OWNER/REPO/releasegate-data/coverage.svg)")
     if any(a.shown.endswith("release.yml") for a in actions):
         steps.append('before the first release: create the "production" and "pypi" '
                      "environments, add PyPI's trusted publisher, and fill in the deploy job "

@@ -28,6 +28,8 @@ TEMPLATES = (
              at_root=True),
     Template("github/workflows/quality-gate.yml", ".github/workflows/quality-gate.yml",
              "workflows", at_root=True),
+    Template("github/workflows/pr-comment.yml", ".github/workflows/pr-comment.yml",
+             "workflows", at_root=True),
     Template("noxfile.py", "noxfile.py", "noxfile"),
     Template(".flake8", ".flake8", "flake8"),
     Template("gate.toml", "gate.toml", "gate"),
@@ -90,6 +92,7 @@ def substitutions(project: Project, version: str) -> dict[str, list[tuple[str, s
             *common, ('python: ["3.10", "3.11", "3.12", "3.13"]', f"python: [{pythons}]")],
         "github/workflows/release.yml": [
             *common, ("https://pypi.org/p/your-package", f"https://pypi.org/p/{project.name}")],
+        "github/workflows/pr-comment.yml": [common[1], common[2]],
         "github/workflows/quality-gate.yml": [
             ('default: "3.13"', f'default: "{newest}"'),
             ('default: "."', f'default: "{project.relative}"'),

@@ -180,7 +180,10 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert second.returncode == 1, second
     assert "Session coverage was successful" in second.stderr, second
     assert re.search(r"Command python -m gate check --min-diff-coverage 80% --junit-file "
-                     r"'?reports/junit-\*\.xml'? failed with exit code 1", second.stderr), second
+                     r"'?reports/junit-\*\.xml'? --report=json=reports/gate\.json "
+                     r"--report=markdown=reports/gate\.md --report=badge=reports/coverage\.svg "
+                     r"failed with exit code 1", second.stderr), second
+    assert (bad / "reports" / "gate.json").is_file() and (bad / "reports" / "coverage.svg").is_file()
     assert shows(second.stdout, "FAIL", "coverage.line", "line coverage"), second
     assert "< 80.00%" in second.stdout, second
     assert "src/shortlink/app.py: 0.00%" in second.stdout, second

@@ -144,7 +144,8 @@ def test_settings_keys_and_skip_without_baseline(tmp_path: Path, measured, gate_
     (tmp_path / "gate.toml").write_text('[coverage]\nmax-drop = "1%"\n')
     skipped = gate_cli("check")
     assert skipped.returncode == 0, skipped
-    assert "SKIP   coverage.ratchet  no --baseline PATH given" in skipped.stdout
+    assert ("SKIP   coverage.ratchet  no --baseline PATH or --baseline-branch REF given"
+            in skipped.stdout)
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -178,8 +178,9 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
-    assert _error_line(capsys) == ("gate: error: a command is needed: check, init or baseline (hint: "
-                                   "`gate check` runs the checks; see `gate --help`)\n")
+    assert _error_line(capsys) == (
+        "gate: error: a command is needed: check, init, baseline, publish or comment (hint: "
+        "`gate check` runs the checks; see `gate --help`)\n")
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:

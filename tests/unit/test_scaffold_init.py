@@ -23,7 +23,8 @@ PYPROJECT = """
     ]
 """
 ALL = {".github/workflows/ci.yml", ".github/workflows/release.yml",
-       ".github/workflows/quality-gate.yml", "noxfile.py", ".flake8", "gate.toml"}
+       ".github/workflows/quality-gate.yml", ".github/workflows/pr-comment.yml", "noxfile.py",
+       ".flake8", "gate.toml"}
 
 
 def files(root: Path) -> set[str]:
@@ -59,6 +60,7 @@ def test_writes_every_file_adapted_to_the_project(tmp_path: Path, capsys) -> Non
     assert "python -m pip install nox uv && nox" in out
     assert 'make the "all required checks pass" job required' in out
     assert "MIN_COVERAGE, and MIN_DIFF_COVERAGE for the lines a pull request changes" in out
+    assert "badge are on the releasegate-data branch" in out
     assert ".nox/ .coverage* coverage.xml htmlcov/ reports/" in out
 
 
@@ -131,8 +133,8 @@ def test_project_in_a_subfolder(tmp_path: Path, capsys) -> None:
     assert code == 0
     assert files(tmp_path) - {"frontend/index.html"} == {
         ".github/workflows/ci.yml", ".github/workflows/release.yml",
-        ".github/workflows/quality-gate.yml", "backend/noxfile.py", "backend/.flake8",
-        "backend/gate.toml"}
+        ".github/workflows/quality-gate.yml", ".github/workflows/pr-comment.yml",
+        "backend/noxfile.py", "backend/.flake8", "backend/gate.toml"}
     for workflow in ("ci.yml", "release.yml"):
         assert 'PROJECT_DIR: "backend"' in (tmp_path / ".github/workflows" / workflow).read_text()
     reusable = (tmp_path / ".github/workflows/quality-gate.yml").read_text()
@@ -212,7 +214,8 @@ def test_every_substitution_hits_its_template_once(tmp_path: Path) -> None:
         if template.source.endswith(".yml"):
             assert adapted != original
             assert "releasegate==9.9.9" in adapted
-            assert '"svc"' in adapted
+            if template.source != "github/workflows/pr-comment.yml":  # reads no project
+                assert '"svc"' in adapted
             assert '"3.14"' in adapted
         else:
             assert adapted == original

@@ -72,6 +72,14 @@ def test_pins_come_from_the_verified_list() -> None:
             assert match.group(2).strip() == f"# {pins[action]['version']}"
 
 
+#: The only grants beyond `contents: read`, each on one job (workflow, job): what it may do.
+WRITES = {
+    ("ci.yml", "publish"): {"contents": "write"},  # the releasegate-data branch
+    ("release.yml", "publish"): {"id-token": "write"},  # PyPI trusted publishing
+    ("pr-comment.yml", "comment"): {"actions": "read", "pull-requests": "write"},
+}
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_least_privilege_and_bounded_jobs(path: Path) -> None:
     workflow = load(path)
@@ -79,7 +87,8 @@ def test_least_privilege_and_bounded_jobs(path: Path) -> None:
     for name, job in workflow["jobs"].items():
         assert isinstance(job.get("timeout-minutes"), int), f"{name}: no timeout-minutes"
         assert "permissions" in job, f"{name}: no permissions of its own"
-        assert set(job["permissions"]) <= {"contents", "id-token"}, name
+        granted = job["permissions"]
+        assert granted in ({}, {"contents": "read"}, WRITES.get((path.name, name))), name
         for step in job.get("steps", ()):
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False, name
@@ -90,13 +99,17 @@ def test_ci_jobs_only_call_nox_and_one_job_is_required() -> None:
     ci = load(TEMPLATES / "github/workflows/ci.yml")
     assert ci["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     jobs = ci["jobs"]
+    # Beside the sessions: the pull request's number noted for pr-comment.yml, and the
+    # publish job, which stores the report with releasegate and runs no code of the project.
+    others = {("gate", "Note the pull request's number"),
+              ("publish", "Store the report and the badge on releasegate-data")}
     for name, job in jobs.items():
         for step in job.get("steps", ()):
-            if "run" in step:
+            if "run" in step and (name, step.get("name")) not in others:
                 assert re.fullmatch(r'uvx --from "\$NOX" nox -s \S+(\s\S+)*', step["run"]), name
     required = jobs["required"]
     assert required["if"] == "always()"
-    assert set(required["needs"]) == set(jobs) - {"required"}
+    assert set(required["needs"]) == set(jobs) - {"required", "publish"}  # publish gates nothing
     assert required["steps"][0]["uses"].startswith("re-actors/alls-green@")
     assert jobs["gate"]["env"]["MIN_COVERAGE"] == "80%"
 
@@ -124,6 +137,9 @@ def test_ci_caches_on_dependency_files_and_release_not_at_all() -> None:
     for name, job in ci["jobs"].items():
         for step in job.get("steps", ()):
             if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                if name == "publish":  # installs releasegate only; it may write: no cache
+                    assert step["with"]["enable-cache"] is False
+                    continue
                 assert step["with"]["enable-cache"] is True, name
                 assert "**/pyproject.toml" in step["with"]["cache-dependency-glob"], name
     release = load(TEMPLATES / "github/workflows/release.yml")
@@ -177,8 +193,12 @@ def test_ci_gate_checks_the_changed_lines_in_pull_requests() -> None:
     assert runs == {
         "github.event_name != 'pull_request'": 'uvx --from "$NOX" nox -s gate',
         "github.event_name == 'pull_request'":
-            'uvx --from "$NOX" nox -s gate -- --diff-against "origin/$GITHUB_BASE_REF"',
+            'uvx --from "$NOX" nox -s gate -- --diff-against "origin/$GITHUB_BASE_REF"'
+            " --baseline-branch origin/releasegate-data",
+        "${{ !cancelled() && github.event_name == 'pull_request' }}":
+            """mkdir -p reports && printf '%s\\n' "$PR_NUMBER" > reports/pr-number""",
     }
+    assert gate["env"]["MAX_COVERAGE_DROP"] == ""
     # The JUnit files reach the gate in the coverage job's artifact, beside coverage.xml.
     download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
     assert download["with"] == {"name": "coverage-report", "path": "${{ env.PROJECT_DIR }}"}
@@ -271,16 +291,23 @@ def test_every_key_of_the_gate_settings_template_is_one_the_gate_knows(tmp_path)
         lines.append(match.group(1) if match else line)
         assert not re.fullmatch(r"#\s*[\w-]+\s*=.*", line) or match, f"not uncommented: {line}"
     assert keys > 40
-    (tmp_path / "gate.toml").write_text("\n".join(lines) + "\n")
     for name in ("certs/private-ca.pem", "config/production.yaml",
                  "config/production.schema.json"):  # files the settings name must exist
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("")
-    args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
-    planned = {item.family.name: item.settings for item in plan(families(), args)}
-    assert set(planned) == {family.name for family in families()}
-    assert planned["coverage"].min_diff is not None and planned["coverage"].path_maps
-    assert planned["tests"].require == ("integration",)
+    # `baseline` and `baseline-branch` are coverage's two ways to name a baseline: one at a time.
+    start, end = lines.index("[coverage]"), lines.index("[deploy]")
+    for alternative in ("baseline = ", "baseline-branch = "):
+        kept = [line for n, line in enumerate(lines)
+                if not (start < n < end and line.startswith(alternative))]
+        assert len(kept) == len(lines) - 1
+        (tmp_path / "gate.toml").write_text("\n".join(kept) + "\n")
+        args = build_parser().parse_args(["check", "--config", str(tmp_path / "gate.toml")])
+        planned = {item.family.name: item.settings for item in plan(families(), args)}
+        assert set(planned) == {family.name for family in families()}
+        assert planned["coverage"].min_diff is not None and planned["coverage"].path_maps
+        assert planned["tests"].require == ("integration",)
+        assert (planned["coverage"].baseline is None) == (alternative == "baseline = ")
 
 
 def test_the_gate_settings_template_reads_the_test_results(tmp_path) -> None:
@@ -303,3 +330,29 @@ def test_the_gate_settings_template_reads_the_test_results(tmp_path) -> None:
         Fraction(4, 5), None, None)
     assert tests.files == (tmp_path / "reports/junit-*.xml",)
     assert (tests.min_tests, tests.max_skipped.fraction, tests.require) == (1, Fraction(1, 20), ())
+
+
+def test_only_the_default_branch_publishes_and_the_comment_runs_no_pr_code() -> None:
+    ci = load(TEMPLATES / "github/workflows/ci.yml")
+    publish = ci["jobs"]["publish"]
+    assert "github.event_name == 'push'" in publish["if"]
+    assert "github.event.repository.default_branch" in publish["if"]
+    assert publish["needs"] == ["gate"]
+    assert "releasegate publish" in publish["steps"][-1]["run"]
+    upload = ci["jobs"]["gate"]["steps"][-1]
+    assert upload["with"]["name"] == "gate-report" and "!cancelled()" in upload["if"]
+    comment = load(TEMPLATES / "github/workflows/pr-comment.yml")
+    assert comment["on"] == {"workflow_run": {"workflows": [ci["name"]],
+                                              "types": ["completed"]}}
+    [job] = comment["jobs"].values()
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+    uses = [step.get("uses", "") for step in job["steps"]]
+    assert not any(u.startswith("actions/checkout@") for u in uses)  # no code of the PR
+    download = job["steps"][0]
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert download["with"]["name"] == "gate-report"
+    post = job["steps"][-1]
+    assert post["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert post["run"] == ('uvx --from "$GATE_REQUIREMENT" releasegate comment'
+                           ' "$REPORTS/gate.md" --pr-file "$REPORTS/pr-number"'
+                           ' --head-sha "$HEAD_SHA"')

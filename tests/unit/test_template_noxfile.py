@@ -188,16 +188,21 @@ def test_the_gate_session_passes_the_thresholds_and_the_junit_files(tmp_path, mo
                            monkeypatch=monkeypatch)
     flags = noxfile.gate_flags
     assert flags({}) == ["--junit-file", "reports/junit-*.xml"]
-    assert flags({"MIN_COVERAGE": " 85% ", "MIN_DIFF_COVERAGE": "0.9"}) == [
-        "--min-coverage", "85%", "--min-diff-coverage", "0.9",
+    assert flags({"MIN_COVERAGE": " 85% ", "MIN_DIFF_COVERAGE": "0.9",
+                  "MAX_COVERAGE_DROP": "0.5%"}) == [
+        "--min-coverage", "85%", "--min-diff-coverage", "0.9", "--max-drop", "0.5%",
         "--junit-file", "reports/junit-*.xml"]
     assert flags({"JUNIT_FILES": " a.xml  shards/*.xml "}) == [
         "--junit-file", "a.xml", "--junit-file", "shards/*.xml"]
     # Empty settings pass nothing: the gate's settings file decides.
     assert flags({"MIN_COVERAGE": "", "MIN_DIFF_COVERAGE": " ", "JUNIT_FILES": ""}) == []
     # Flags the gate knows, and what they set; CI's pull-request step appends --diff-against.
-    args = build_parser().parse_args(["check", *flags({"MIN_DIFF_COVERAGE": "80%"}),
-                                      "--diff-against", "origin/main"])
+    written = [f"--report={kind}={path}" for kind, path in noxfile.GATE_REPORTS.items()]
+    args = build_parser().parse_args(["check", *flags({"MIN_DIFF_COVERAGE": "80%"}), *written,
+                                      "--diff-against", "origin/main",
+                                      "--baseline-branch", "origin/releasegate-data"])
+    assert [kind for kind, _ in args.reports] == ["json", "markdown", "badge", "sarif"]
+    assert args.coverage__baseline_branch == "origin/releasegate-data"
     assert args.tests__files == ["reports/junit-*.xml"]
     assert (args.coverage__min_diff, args.shared__diff_against) == ("80%", "origin/main")
 

@@ -124,42 +124,48 @@ def _from_json(path: Path) -> Snapshot:
     raw = inputs.read_bytes(path, "baseline", hint=HINT)
     try:
         text = raw.decode("utf-8-sig")
-        document = json.loads(text, parse_int=numeric.json_int)
     except UnicodeDecodeError:
         raise InputError(f"baseline is not UTF-8 text: {path}") from None
+    return parse_json_report(text, str(path))
+
+
+def parse_json_report(text: str, label: str) -> Snapshot:
+    """The per-file counts in the text of a releasegate JSON report; `label` names it."""
+    try:
+        document = json.loads(text, parse_int=numeric.json_int)
     except json.JSONDecodeError as exc:
-        raise InputError(f"baseline is not valid JSON: {path}: line {exc.lineno}: {exc.msg}")\
+        raise InputError(f"baseline is not valid JSON: {label}: line {exc.lineno}: {exc.msg}")\
             from None
     except numeric.TooLong as exc:
-        raise InputError(f"baseline JSON is malformed: {path}: line "
+        raise InputError(f"baseline JSON is malformed: {label}: line "
                          f"{numeric.line_of(text, exc.text)}: {exc}") from None
-    except (OSError, RecursionError) as exc:
-        raise InputError(f"cannot read baseline {path}: {exc}") from None
+    except RecursionError as exc:
+        raise InputError(f"cannot read baseline {label}: {exc}") from None
     if not isinstance(document, dict) or "schema_version" not in document:
-        raise InputError(f"baseline JSON is not a releasegate report: {path}", HINT)
+        raise InputError(f"baseline JSON is not a releasegate report: {label}", HINT)
     version = document["schema_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise InputError(f"baseline JSON has a bad schema_version {version!r}: {path}")
+        raise InputError(f"baseline JSON has a bad schema_version {version!r}: {label}")
     if version > SCHEMA_VERSION:
         raise InputError(f"baseline JSON uses schema_version {version}, newer than this"
-                         f" releasegate reads ({SCHEMA_VERSION}): {path}", "upgrade releasegate")
+                         f" releasegate reads ({SCHEMA_VERSION}): {label}", "upgrade releasegate")
     checks = document.get("checks")
     if not isinstance(checks, list):
-        raise InputError(f"baseline JSON has no list of checks: {path}", HINT)
+        raise InputError(f"baseline JSON has no list of checks: {label}", HINT)
     by_id = {c.get("id"): c for c in checks if isinstance(c, dict)}
     for check_id in CARRIERS:
         data = (by_id.get(check_id) or {}).get("data")
         if isinstance(data, dict) and isinstance(data.get("files"), list):
-            return _rows(data, path, check_id)
-    raise InputError(f"baseline JSON has no per-file coverage counts: {path}",
+            return _rows(data, label, check_id)
+    raise InputError(f"baseline JSON has no per-file coverage counts: {label}",
                      "the run that wrote it needs a coverage.line check (e.g. --min-coverage 0)"
                      " or --baseline")
 
 
-def _rows(data: Mapping[str, Any], path: Path, check_id: str) -> Snapshot:
+def _rows(data: Mapping[str, Any], label: str, check_id: str) -> Snapshot:
     files: dict[str, FileCounts] = {}
     for index, row in enumerate(data["files"]):
-        where = f"{path}: {check_id} data.files[{index}]"
+        where = f"{label}: {check_id} data.files[{index}]"
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
             raise InputError(f"baseline JSON is malformed: {where} has no file name")
         if row["name"] in files:

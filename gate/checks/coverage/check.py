@@ -59,14 +59,19 @@ def evaluate(settings: CoverageSettings) -> list[CheckResult]:
                               settings.min_branches, data, {}))
     if settings.min_file is not None:
         results.append(_per_file(data, settings.min_file))
+    mapped = None
+    if settings.diff_against is not None:  # the change, read once for both checks below
+        from gate.checks.coverage.diff import map_change
+
+        mapped = map_change(settings, data)
     if settings.wants_diff:
         from gate.checks.coverage.diff import run_diff
 
-        results.append(run_diff(settings, data))
+        results.append(run_diff(settings, data, mapped))
     if settings.wants_ratchet:
         from gate.checks.coverage.ratchet import run_ratchet
 
-        results.append(run_ratchet(settings, data))
+        results.append(run_ratchet(settings, data, mapped))
     if warnings:  # they concern the reports, so they travel with the first check
         results[0] = replace(results[0], warnings=tuple(warnings) + results[0].warnings)
     return results

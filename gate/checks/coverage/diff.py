@@ -7,6 +7,7 @@ runs, so that `gate --help` stays quick.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -24,12 +25,21 @@ if TYPE_CHECKING:
 NOT_IN_REPORT_SHOWN = 200
 
 
-def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
-    """Coverage of the lines changed since the merge base of `--diff-against` REF."""
+@dataclass(frozen=True)
+class MappedChange:
+    """A change and the coverage of its files: report files by repository path, merged
+    when several report names map to one path, and those names."""
+
+    change: Change
+    files: Mapping[str, FileCoverage]
+    names: Mapping[str, tuple[str, ...]]
+    elsewhere: tuple[str, ...] = ()  # report names that are no file of the repository
+
+
+def map_change(settings: CoverageSettings, data: CoverageData) -> MappedChange:
+    """The lines changed since the merge base of `--diff-against` REF, with their coverage."""
     if settings.diff_against is None:
-        return CheckResult("coverage.diff", "coverage", Status.SKIP,
-                           "no --diff-against REF given: diff coverage not evaluated",
-                           threshold=settings.min_diff)
+        raise ValueError("map_change needs --diff-against")
     change = changed_lines(settings.diff_against, Path.cwd())
     known = tracked_files(change.root) | set(change.files)
     # Names relative to where coverage ran (relative_files = true) are usually relative to
@@ -38,6 +48,7 @@ def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
     bases = list(dict.fromkeys([*data.sources, *folders]))
     mapper = PathMapper(str(change.root), os.getcwd(), bases, settings.path_maps, known)
     files: dict[str, FileCoverage] = {}
+    names: dict[str, tuple[str, ...]] = {}
     elsewhere: list[str] = []  # report names that are no file of the repository
     for name, file in data.files.items():
         path = mapper.repo_path(name)
@@ -45,9 +56,10 @@ def run_diff(settings: CoverageSettings, data: CoverageData) -> CheckResult:
             elsewhere.append(name)
         elif path in change.files:
             files[path] = files[path].merge(file) if path in files else file
+            names[path] = (*names.get(path, ()), name)
     if data.files and len(elsewhere) == len(data.files):
         raise _nothing_here(elsewhere, settings.files)
-    return diff_result(change, files, settings.min_diff, settings.diff_min_lines, elsewhere)
+    return MappedChange(change, files, names, tuple(elsewhere))
 
 
 def _nothing_here(names: Sequence[str], reports: Sequence[Path]) -> InputError:
@@ -60,6 +72,17 @@ def _nothing_here(names: Sequence[str], reports: Sequence[Path]) -> InputError:
         "map the report's names to repository paths with --path-map FROM=TO "
         "(e.g. --path-map /app/= or --path-map lib/=src/pkg/), or run coverage with "
         "relative_files = true; see docs/diff-coverage.md")
+
+
+def run_diff(settings: CoverageSettings, data: CoverageData,
+             mapped: MappedChange | None) -> CheckResult:
+    """Coverage of the lines changed since the merge base of `--diff-against` REF."""
+    if mapped is None:
+        return CheckResult("coverage.diff", "coverage", Status.SKIP,
+                           "no --diff-against REF given: diff coverage not evaluated",
+                           threshold=settings.min_diff)
+    return diff_result(mapped.change, mapped.files, settings.min_diff, settings.diff_min_lines,
+                       mapped.elsewhere)
 
 
 def diff_result(change: Change, files: Mapping[str, FileCoverage], threshold: Fraction | None,

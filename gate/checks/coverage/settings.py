@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from gate.errors import UsageError
 from gate.family import Option, Origin, as_int, as_path, as_paths, as_str, as_strs
 from gate.thresholds import parse_threshold
 
@@ -60,11 +61,17 @@ OPTIONS = (
     Option("baseline", "a previous coverage report (any format --coverage-file reads) or gate"
            " JSON report: fail when coverage fell",
            as_path, ("--baseline",), metavar="PATH"),
+    Option("baseline-branch", "a git branch holding the default branch's reports"
+           " (origin/releasegate-data): compare with the report of the merge base with"
+           " --diff-against, or of its newest ancestor that has one", _ref,
+           ("--baseline-branch",), metavar="REF"),
     Option("max-drop", "how far total line or branch coverage may fall below the baseline,"
-           " in points: 0.005 or 0.5% (default 0)", _threshold, ("--max-drop",), metavar="X"),
+           " in points: 0.005 or 0.5% (default 0 with --baseline; with --baseline-branch,"
+           " unset: compare without gating)", _threshold, ("--max-drop",), metavar="X"),
 )
 #: Settings that ask for the coverage family to run.
-ACTIVATING = ("min", "min-branch", "min-file", "diff-against", "min-diff", "baseline", "max-drop")
+ACTIVATING = ("min", "min-branch", "min-file", "diff-against", "min-diff", "baseline",
+              "baseline-branch", "max-drop")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ class CoverageSettings:
     diff_min_lines: int = 0
     path_maps: tuple[PathMap, ...] = ()
     baseline: Path | None = None
+    baseline_branch: str | None = None
     max_drop: Fraction | None = None
 
     @property
@@ -92,13 +100,18 @@ class CoverageSettings:
     @property
     def wants_ratchet(self) -> bool:
         """Whether the ratchet runs (it may still skip for want of a baseline)."""
-        return self.baseline is not None or self.max_drop is not None
+        return (self.baseline is not None or self.baseline_branch is not None
+                or self.max_drop is not None)
 
 
 def configure(values: Mapping[str, Any]) -> CoverageSettings | None:
     """Settings from option values; None when no coverage threshold or baseline is set."""
     if all(values.get(key) is None for key in ACTIVATING):
         return None
+    if values.get("baseline") is not None and values.get("baseline-branch") is not None:
+        raise UsageError("--baseline and --baseline-branch both name a baseline",
+                         "keep one: a file, or the branch the default branch's runs store"
+                         " their reports on")
     return CoverageSettings(
         files=values.get("files") or (Path(DEFAULT_REPORT),),
         min_lines=values.get("min"),
@@ -111,5 +124,6 @@ def configure(values: Mapping[str, Any]) -> CoverageSettings | None:
         diff_min_lines=values.get("diff-min-lines", 0),
         path_maps=values.get("path-map", ()),
         baseline=values.get("baseline"),
+        baseline_branch=values.get("baseline-branch"),
         max_drop=values.get("max-drop"),
     )
