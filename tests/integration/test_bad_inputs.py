@@ -26,15 +26,16 @@ def _one_line(run, path: str, problem: str) -> None:  # type: ignore[no-untyped-
 @pytest.mark.parametrize(("content", "problem"), [
     (b"", "coverage report is empty"),
     (GOOD.encode()[:len(GOOD) // 2], "not well-formed XML"),
-    (os.urandom(4096).replace(b"<", b"."), "not well-formed XML"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not well-formed XML"),
+    # The format is found from the content: what is none of them says so.
+    (os.urandom(4096).replace(b"<", b"."), "coverage report is in no format the gate knows"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a coverage format the gate reads"),
     (b"<!DOCTYPE html>\n<html><head><title>502</title></head><body>Bad Gateway</body></html>",
-     "expected a <coverage> root element, found <html>"),
+     "XML whose root element is <html>"),
     (b'<?xml version="1.0"?><testsuites><testsuite/></testsuites>',
-     "expected a <coverage> root element, found <testsuites>"),
+     "XML whose root element is <testsuites>"),
     (GOOD.replace('hits="1"', 'hits="one"').encode(), "non-numeric count"),
     (GOOD.replace('number="2"', 'number="2.0"').encode(), "non-numeric count"),
-    (b'{"coverage": 0.8}', "not well-formed XML"),
+    (b'{"coverage": 0.8}', "a JSON document that is not coverage.py's JSON report"),
 ])
 def test_bad_reports(content: bytes, problem: str, tmp_path: Path, gate_cli) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "cov.xml").write_bytes(content)

@@ -152,7 +152,8 @@ def test_no_secret_reaches_any_format_or_github_output(tmp_path: Path, fmt: str)
         for secret in BROKEN_SECRETS:
             assert secret not in text, f"{secret!r} leaked into {where}"
     annotations = to_stdout.stdout if fmt == "text" else to_stdout.stderr
-    assert ("::error file=.env.production,line=7,title=releasegate deploy.secrets::"
+    assert ("::error file=.env.production,line=7,title=releasegate deploy.secrets "
+            "secret-placeholder::"
             ".env.production:7: SECRET_KEY: value is a placeholder") in annotations
     assert "deploy.secrets" in texts["summary"] and "SESSION_SECRET" in texts["summary"]
     assert "failed-checks=deploy.env,deploy.files,deploy.secrets,deploy.insecure" in (

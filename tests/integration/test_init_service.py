@@ -182,8 +182,9 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert re.search(r"Command python -m gate check --min-diff-coverage 80% --junit-file "
                      r"'?reports/junit-\*\.xml'? --report=json=reports/gate\.json "
                      r"--report=markdown=reports/gate\.md --report=badge=reports/coverage\.svg "
-                     r"failed with exit code 1", second.stderr), second
-    assert (bad / "reports" / "gate.json").is_file() and (bad / "reports" / "coverage.svg").is_file()
+                     r"--report=sarif=reports/gate\.sarif failed with exit code 1", second.stderr), second
+    assert all((bad / "reports" / name).is_file()
+               for name in ("gate.json", "gate.md", "coverage.svg", "gate.sarif"))
     assert shows(second.stdout, "FAIL", "coverage.line", "line coverage"), second
     assert "< 80.00%" in second.stdout, second
     assert "src/shortlink/app.py: 0.00%" in second.stdout, second

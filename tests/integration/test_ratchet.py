@@ -151,11 +151,12 @@ def test_settings_keys_and_skip_without_baseline(tmp_path: Path, measured, gate_
 @pytest.mark.parametrize(("content", "message"), [
     (None, "baseline not found"),
     ("", "baseline is empty"),
-    ("hello", "neither a Cobertura coverage.xml nor a releasegate JSON report"),
+    ("hello", "neither a coverage report (Cobertura, JaCoCo, Clover, LCOV, coverage.py JSON)"
+              " nor a releasegate JSON report"),
     ("{", "baseline is not valid JSON"),
     ('{"schema_version": 1, "checks": []}', "baseline JSON has no per-file coverage counts"),
     ('{"schema_version": 99, "checks": []}', "newer than this releasegate reads"),
-    ("<html></html>", "expected a <coverage> root element"),
+    ("<html></html>", "XML whose root element is <html>"),
 ])
 def test_bad_baselines_cannot_be_evaluated(tmp_path: Path, measured, gate_cli, content,
                                            message) -> None:

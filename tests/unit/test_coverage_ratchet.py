@@ -166,7 +166,7 @@ def test_cobertura_baseline(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("[]", "neither a Cobertura"),
+    ("[]", "neither a coverage report"),
     ('{"checks": []}', "not a releasegate report"),
     ('{"schema_version": "1"}', "bad schema_version"),
     ('{"schema_version": 1}', "no list of checks"),
@@ -180,7 +180,7 @@ def test_cobertura_baseline(tmp_path: Path) -> None:
      '[{"name": "a", "lines": {"covered": 1, "total": 2}}, '
      '{"name": "a", "lines": {"covered": 1, "total": 2}}]}}]}', "repeats 'a'"),
     ("\ufeff  \n", "baseline is empty"),
-    ("\x00\x01", "neither a Cobertura"),
+    ("\x00\x01", "neither a coverage report"),
 ])
 def test_malformed_json_baselines(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "gate.json"

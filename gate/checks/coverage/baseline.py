@@ -1,6 +1,7 @@
-"""Read a coverage baseline: a previous coverage.xml, or the gate's own JSON report.
+"""Read a coverage baseline: a previous coverage report of any format the gate reads
+(Cobertura, JaCoCo, Clover, LCOV, coverage.py JSON), or the gate's own JSON report.
 
-Both become a `Snapshot`: covered and measured counts per file. A JSON report
+Each becomes a `Snapshot`: covered and measured counts per file. A JSON report
 carries them in the `data.files` of its `coverage.line` check (or, when the run
 set no line threshold, of its `coverage.ratchet` check), so the report of one
 `gate check --format json --output gate.json` is the baseline of the next.
@@ -24,7 +25,7 @@ CARRIERS = ("coverage.line", "coverage.ratchet")
 #: The newest JSON report schema this reader understands.
 SCHEMA_VERSION = 1
 HINT = ("save one on the base branch with `gate check --min-coverage 0 --format json"
-        " --output gate.json`, or pass that branch's coverage.xml")
+        " --output gate.json`, or pass that branch's coverage report")
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,28 @@ def file_rows(snap: Snapshot) -> list[dict[str, Any]]:
 
 
 def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:
-    """Read a baseline file of either kind; returns its counts and warnings about it."""
-    first = _first_byte(path)
-    if first == b"<":
-        from gate.readers.coverage.cobertura import read
+    """Read a baseline file of any kind; returns its counts and warnings about it.
 
-        data, warnings = read(path)
-        return snapshot(data), warnings
-    if first == b"{":
+    coverage.py's JSON report and the gate's both start with `{`: the first key
+    tells them apart (`meta` is coverage.py's; see gate.readers.coverage.formats).
+    """
+    from gate.readers.coverage.formats import GATE_JSON, UnknownFormat, detect
+
+    first = _first_byte(path)
+    try:
+        kind = detect(path, "baseline")
+    except UnknownFormat as exc:
+        if first == b"{":  # say what is wrong with it as a gate report
+            return _from_json(path), []
+        raise InputError(f"baseline is neither a coverage report (Cobertura, JaCoCo, Clover,"
+                         f" LCOV, coverage.py JSON) nor a releasegate JSON report: {path}:"
+                         f" {exc.problem}", HINT) from None
+    if kind == GATE_JSON:
         return _from_json(path), []
-    raise InputError(f"baseline is neither a Cobertura coverage.xml nor a releasegate JSON"
-                     f" report: {path}", HINT)
+    from gate.readers.coverage import read
+
+    data, warnings = read(path)
+    return snapshot(data), warnings
 
 
 def _first_byte(path: Path) -> bytes:

@@ -3,6 +3,7 @@ and the ratchet (the last two imported only when asked for)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any, Sequence
@@ -11,7 +12,7 @@ from gate.checks.coverage.settings import CoverageSettings
 from gate.errors import InputError
 from gate.model import CheckResult, Finding, Ratio, Status
 from gate.readers.coverage import read
-from gate.readers.coverage.model import combine
+from gate.readers.coverage.model import CoverageData, combine, rename
 from gate.thresholds import show, show_threshold
 
 WORST_SHOWN = 10
@@ -25,7 +26,7 @@ def evaluate(settings: CoverageSettings) -> list[CheckResult]:
         reports.append(data)
         warnings.extend(notes)
     names = ", ".join(str(p) for p in settings.files)
-    everything = combine(reports)
+    everything = combine(_same_names(reports, settings))
     if everything.lines.total == 0:
         raise InputError(
             f"coverage report measures no lines: {names}",
@@ -74,6 +75,18 @@ def evaluate(settings: CoverageSettings) -> list[CheckResult]:
     if warnings:  # they concern the reports, so they travel with the first check
         results[0] = replace(results[0], warnings=tuple(warnings) + results[0].warnings)
     return results
+
+
+def _same_names(reports: list[CoverageData], settings: CoverageSettings) -> list[CoverageData]:
+    """The reports, a file that two of them name differently given one name (the first)."""
+    if len(reports) < 2:
+        return reports
+    from gate.checks.coverage.paths import aliases
+
+    groups = [(data.files, [*data.sources, str(path.resolve().parent)])
+              for data, path in zip(reports, settings.files)]
+    renames = aliases(groups, settings.path_maps, os.getcwd())
+    return [rename(data, names) for data, names in zip(reports, renames)]
 
 
 def _file_row(name: str, lines: Ratio, branches: Ratio) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Container, Iterator, Sequence
+from typing import Container, Iterable, Iterator, Sequence
 
 from gate.errors import UsageError
 
@@ -134,3 +134,42 @@ def _below(path: str, root: str) -> str | None:
 
 def _is_absolute(name: str) -> bool:
     return name.startswith("/") or bool(WINDOWS_ABSOLUTE.match(name))
+
+
+class _OnDisk:
+    """The files below `root`, asked one at a time (a container for PathMapper)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and os.path.isfile(os.path.join(self.root, path))
+
+
+def aliases(reports: Sequence[tuple[Iterable[str], Sequence[str]]], maps: Sequence[PathMap],
+            cwd: str) -> list[dict[str, str]]:
+    """For reports given as (file names, base folders), the names to rename so that one
+    file named differently by two reports (`pkg/mod.py` beside `/ci/src/pkg/mod.py`) has
+    the name the first report gave it.
+
+    A name stands for a file when PathMapper finds it on disk below `cwd` (through
+    `--path-map`, the base folders, `src/`, or the tail of a name made elsewhere),
+    else when it is an absolute path. Names that stand for nothing are left alone:
+    files merge by their exact names, as before.
+    """
+    first: dict[str, str] = {}  # what a name stands for -> the first name seen for it
+    renames: list[dict[str, str]] = []
+    for names, bases in reports:
+        mapper = PathMapper(cwd, cwd, bases, maps, _OnDisk(cwd))
+        renamed: dict[str, str] = {}
+        for name in names:
+            found = mapper.repo_path(name)
+            if found is None and _is_absolute(_slashes(name)):
+                found = posixpath.normpath(_slashes(name))
+            if found is None:
+                continue
+            known = first.setdefault(found, name)
+            if known != name:
+                renamed[name] = known
+        renames.append(renamed)
+    return renames

@@ -13,6 +13,7 @@ runs, so that `gate --help` stays quick.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -39,6 +40,7 @@ def run_ratchet(settings: CoverageSettings, data: CoverageData,
     base: BaseReport | None = None
     if settings.baseline is not None:
         before, notes = read_baseline(settings.baseline)
+        before = _same_names(before, data, settings, settings.baseline)
         label = str(settings.baseline)
     elif settings.baseline_branch is not None:
         from gate.databranch.find import NoBase, find
@@ -64,6 +66,24 @@ def run_ratchet(settings: CoverageSettings, data: CoverageData,
     result = ratchet_result(before, snapshot(data), settings.max_drop or Fraction(0), label,
                             gated=gated, base=base, mapped=mapped)
     return replace(result, warnings=tuple(notes) + result.warnings)
+
+
+def _same_names(before: Snapshot, data: CoverageData, settings: CoverageSettings,
+                baseline: Path) -> Snapshot:
+    """The baseline with each file the report names differently (a baseline in another
+    format, say) given the report's name for it."""
+    from gate.checks.coverage.paths import aliases
+
+    folders = [str(path.resolve().parent) for path in settings.files]
+    groups = [(data.files, [*data.sources, *folders]),
+              (before.files, [str(baseline.resolve().parent)])]
+    names = aliases(groups, settings.path_maps, os.getcwd())[1]
+    if not names:
+        return before
+    files: dict[str, FileCounts] = {}
+    for name, counts in before.files.items():
+        files.setdefault(names.get(name, name), counts)
+    return Snapshot(files, before.has_branches)
 
 
 def _text(content: bytes, label: str) -> str:

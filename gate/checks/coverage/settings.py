@@ -34,7 +34,9 @@ def _path_maps(raw: Any, origin: Origin) -> tuple[PathMap, ...]:
 
 
 OPTIONS = (
-    Option("files", "Cobertura XML report; repeat to combine shards (default: coverage.xml)",
+    Option("files", "coverage report: Cobertura, JaCoCo or Clover XML, LCOV or coverage.py JSON"
+           " (the format is read from the content); repeat to combine shards or languages"
+           " (default: coverage.xml)",
            as_paths, ("--coverage-file",), multiple=True, metavar="PATH"),
     Option("min", "minimum total line coverage: 0.8 or 80%", _threshold,
            ("--min-coverage",), metavar="X"),
@@ -56,7 +58,8 @@ OPTIONS = (
     Option("path-map", "read report file names starting with FROM as starting with TO, a path"
            " in the repository (repeatable)", _path_maps, ("--path-map",), multiple=True,
            metavar="FROM=TO"),
-    Option("baseline", "a previous coverage.xml or gate JSON report: fail when coverage fell",
+    Option("baseline", "a previous coverage report (any format --coverage-file reads) or gate"
+           " JSON report: fail when coverage fell",
            as_path, ("--baseline",), metavar="PATH"),
     Option("baseline-branch", "a git branch holding the default branch's reports"
            " (origin/releasegate-data): compare with the report of the merge base with"

@@ -7,7 +7,7 @@ import functools
 import operator
 from array import array
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -201,6 +201,19 @@ class CoverageData:
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def rename(data: CoverageData, names: Mapping[str, str]) -> CoverageData:
+    """`data` with the files in `names` renamed (two renamed alike are merged)."""
+    if not names:
+        return data
+    files: dict[str, FileCoverage] = {}
+    for name, file in data.files.items():
+        new = names.get(name, name)
+        if new != name:
+            file = replace(file, name=new)
+        files[new] = files[new].merge(file) if new in files else file
+    return CoverageData(files, data.sources, data.has_branches)
 
 
 def combine(reports: Sequence[CoverageData]) -> CoverageData:

@@ -1,0 +1,358 @@
+"""A streaming reader for LCOV tracefiles (lcov.info): coverage.py, c8/nyc/istanbul,
+cargo-llvm-cov, lcov/geninfo and gcovr write them.
+
+What counts (lcov's geninfo(1) describes the records):
+
+- `DA:<line>,<count>[,<checksum>]`: a measured line, covered when count > 0;
+- `BRDA:<line>,[e]<block>,<branch>,<taken>`: one branch of that line, covered when
+  taken is a number > 0 (`-` means its block never ran); a line's branches are
+  its BRDA records;
+- `SF:` opens a file's section and `end_of_record` closes it; a file in several
+  sections (one per test name, say) is merged line by line;
+- `LF`/`LH` and `BRF`/`BRH` are the producer's own totals: never used, only
+  compared with the records, and a disagreement is a warning;
+- `TN`, `VER`, `FN`, `FNDA`, `FNF`, `FNH`, `FNL`, `FNA` and other upper-case records
+  are ignored (functions are not a metric the gate checks).
+
+Reading is streaming, in 1 MiB blocks. The runs of `DA` records that make up most
+of a report are converted in bulk (checked to hold only digits and commas, then
+read by json's C scanner); anything else, or a run that is not that simple, goes
+line by line, with the same meaning and exact errors naming the line.
+"""
+
+from __future__ import annotations
+
+import json
+import json.scanner
+import re
+from collections import Counter
+from itertools import compress, repeat
+from pathlib import Path
+from typing import IO, Any, Callable
+
+from gate import inputs
+from gate.errors import InputError
+from gate.readers.coverage.lines import (
+    COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number)
+from gate.readers.coverage.model import CoverageData, FileCoverage
+
+HINT = ("produce it with `coverage lcov`, c8/nyc `--reporter=lcov`, gcovr `--lcov` or"
+        " `lcov --capture`")
+CHUNK = 1 << 20
+#: Read runs of DA and BRDA records in bulk; False reads every line alone (the tests
+#: compare the two ways).
+BULK = True
+#: A record longer than this is refused (a file path is the longest thing in one).
+MAX_RECORD = 1 << 20
+_MAX_COUNT = 10**COUNT_DIGITS - 1
+#: The end of a run of DA records: a line break not followed by another one.
+_NOT_DA = re.compile(rb"\n(?!DA:)")
+_NOT_BRDA = re.compile(rb"\n(?!BRDA:)")
+_DIGITS_AND_COMMAS = b"0123456789,"
+#: BRDA fields read in bulk: the line number, and what follows the last comma.
+_BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
+_BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
+#: json's own C scanner, without the module's per-call wrappers (runs are short).
+# typeshed has make_scanner take a make_scanner; it takes a decoder.
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder())  # type: ignore[arg-type]
+#: What a section read whole may hold beside its DA and BRDA runs.
+_OTHERS = re.compile(
+    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*+|(?:LF|LH|BRF|BRH):\d{1,20})\n)*+")
+_TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
+
+_KEY = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+class _Section:
+    """The file whose records are being read, with its producer's own totals."""
+
+    def __init__(self, name: str, budget: Budget, line: int) -> None:
+        self.name = name
+        self.lines = FileLines(budget)
+        self.start = line
+        self.declared: dict[str, int] = {}
+        self.branches = 0  # BRDA records
+        self.taken = 0  # of those, taken
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.budget = Budget()
+        self.files: dict[str, FileCoverage] = {}
+        self.section: _Section | None = None
+        self.line = 0  # lines of the file read so far
+        self.bulk_lines = 0  # DA and BRDA lines read in bulk (the benchmark prints it)
+        self.disagreements: list[str] = []
+        self.disagreeing = 0
+
+    def parse(self, handle: IO[bytes]) -> None:
+        carry = b""
+        while True:
+            block = handle.read(CHUNK)
+            self.budget.read += len(block)
+            data = carry + block if carry else block
+            if not block:
+                if data:
+                    self._block(data + b"\n")
+                break
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                if len(data) > MAX_RECORD:
+                    raise BadValue(f"a record longer than {MAX_RECORD >> 20} MiB")
+                carry = data
+                continue
+            carry = data[cut:]
+            self._block(data[:cut] if carry else data)
+        if self.section is not None:
+            raise BadValue(f"the section of {self.section.name!r} (line {self.section.start})"
+                           " has no end_of_record: the report is truncated")
+
+    def _block(self, block: bytes) -> None:
+        """Read complete lines (`block` ends with a line break)."""
+        pos, size = 0, len(block)
+        while pos < size:
+            if self.section is None and BULK and block.startswith(b"SF:", pos):
+                last = block.find(b"\nend_of_record\n", pos)
+                if last >= 0 and self._whole_section(block, pos, last + 1):
+                    pos = last + len(b"\nend_of_record\n")
+                    continue
+            if self.section is not None and BULK:
+                if block.startswith(b"DA:", pos):
+                    end = _NOT_DA.search(block, pos).end()  # type: ignore[union-attr]
+                    if not self._da_run(block, pos, end):
+                        self._lines(block, pos, end)
+                    pos = end
+                    continue
+                if block.startswith(b"BRDA:", pos):
+                    end = _NOT_BRDA.search(block, pos).end()  # type: ignore[union-attr]
+                    if not self._brda_run(block, pos, end):
+                        self._lines(block, pos, end)
+                    pos = end
+                    continue
+            end = block.index(b"\n", pos) + 1
+            self.line += 1
+            self._record(block[pos:end - 1])
+            pos = end
+
+    def _whole_section(self, block: bytes, start: int, end: int) -> bool:
+        """Read a whole section (SF at `start`, end_of_record at `end`) in bulk: its DA and
+        BRDA runs converted at once, its other records checked by one expression. False,
+        having read nothing, when it is not that simple (the caller goes record by record)."""
+        eol = block.find(b"\n", start, end)
+        name = block[start + 3:eol]
+        if not name or not name.isascii() or b"\r" in name:
+            return False
+        body = eol + 1
+        da = _run_start(block, b"DA:", body, end)
+        da_end = _NOT_DA.search(block, da).end() if da >= 0 else -1  # type: ignore[union-attr]
+        brda = _run_start(block, b"BRDA:", body, end)
+        brda_end = (_NOT_BRDA.search(block, brda).end()  # type: ignore[union-attr]
+                    if brda >= 0 else -1)
+        cuts = sorted((a, b) for a, b in ((da, da_end), (brda, brda_end)) if a >= 0)
+        rest, at = [], body
+        for cut_start, cut_end in cuts:
+            if cut_start < at:
+                return False
+            rest.append(block[at:cut_start])
+            at = cut_end
+        rest.append(block[at:end])
+        others = b"".join(rest)
+        if not others.isascii() or _OTHERS.fullmatch(others) is None:
+            return False
+        section = _Section(name.decode("ascii"), self.budget, self.line + 1)
+        if da >= 0:
+            converted = _da_numbers(block, da, da_end)
+            if converted is None:
+                return False
+            lines, counts, top = converted
+            section.lines.add_run(lines, compress(lines, counts), top)
+        if brda >= 0 and not _add_brda(section, block, brda, brda_end):
+            return False
+        section.declared = {key.decode(): int(value) for key, value in _TOTALS.findall(others)}
+        self._close(section)
+        records = block.count(b"\n", start, end) + 1
+        self.line += records
+        self.bulk_lines += records
+        return True
+
+    def _lines(self, block: bytes, pos: int, end: int) -> None:
+        for raw in block[pos:end - 1].split(b"\n"):
+            self.line += 1
+            self._record(raw)
+
+    def _da_run(self, block: bytes, pos: int, end: int) -> bool:
+        """Read DA records in bulk; False when the run is not simple (the caller goes slowly)."""
+        converted = _da_numbers(block, pos, end)
+        if converted is None or self.section is None:
+            return False
+        lines, counts, top = converted
+        self.section.lines.add_run(lines, compress(lines, counts), top)
+        records = len(lines)
+        self.line += records
+        self.bulk_lines += records
+        return True
+
+    def _brda_run(self, block: bytes, pos: int, end: int) -> bool:
+        """Read BRDA records in bulk; False when the run is not simple."""
+        if self.section is None or not _add_brda(self.section, block, pos, end):
+            return False
+        records = block.count(b"\n", pos, end)
+        self.line += records
+        self.bulk_lines += records
+        return True
+
+    def _record(self, raw: bytes) -> None:
+        """One line of the report."""
+        text = _decode(raw).rstrip("\r")
+        if not text.strip():
+            return
+        key, colon, value = text.partition(":")
+        section = self.section
+        if key == "end_of_record" and not value:
+            if section is None:
+                raise BadValue("end_of_record outside a file's section")
+            self._close(section)
+            return
+        if not colon or not _KEY.fullmatch(key):
+            raise BadValue(f"not an LCOV record: {text[:60]!r}")
+        if key == "SF":
+            if section is not None:
+                raise BadValue(f"SF before the end_of_record of {section.name!r}")
+            if not value:
+                raise BadValue("SF without a file name")
+            self.section = _Section(value, self.budget, self.line)
+            return
+        if key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH") and section is None:
+            raise BadValue(f"{key} outside a file's section (no SF before it)")
+        if key == "DA" and section is not None:
+            fields = value.split(",")
+            if len(fields) not in (2, 3):
+                raise BadValue(f"DA needs a line and a count: {text[:60]!r}")
+            hits = fields[1]
+            if hits.startswith("-") and hits[1:].isdigit():
+                raise BadValue(f"negative execution count {hits} in {text[:60]!r}")
+            section.lines.add(line_number(fields[0]), count(hits, "execution count") > 0)
+        elif key == "BRDA" and section is not None:
+            fields = value.split(",")  # a branch's name may hold commas: the count is last
+            if len(fields) < 4:
+                raise BadValue(f"BRDA needs a line, a block, a branch and a count: {text[:60]!r}")
+            taken = fields[-1]
+            hit = taken != "-" and count(taken, "branch count") > 0
+            section.lines.add_branches(line_number(fields[0]), int(hit), 1)
+            section.branches += 1
+            section.taken += hit
+        elif key in ("LF", "LH", "BRF", "BRH") and section is not None:
+            section.declared[key] = count(value, key)
+
+    def _close(self, section: _Section) -> None:
+        if section.declared:
+            self._check_totals(section)
+        file = section.lines.build(section.name, sum_branches=True)
+        seen = self.files.get(section.name)
+        self.files[section.name] = file if seen is None else seen.merge(file)
+        self.section = None
+
+    def _check_totals(self, section: _Section) -> None:
+        lines = section.lines
+        counted = {"LF": lines.measured.count(1), "LH": lines.covered.count(1),
+                   "BRF": section.branches, "BRH": section.taken}
+        for key, value in section.declared.items():
+            if counted[key] != value:
+                self.disagreeing += 1
+                if not self.disagreements:
+                    self.disagreements.append(
+                        f"{key}:{value} for {section.name!r} (line {section.start}) but its"
+                        f" records count {counted[key]}")
+                break
+
+    def result(self) -> tuple[CoverageData, list[str]]:
+        has_branches = any(f.branches for f in self.files.values())
+        warnings = []
+        if self.disagreeing:
+            more = self.disagreeing - 1
+            also = f" (and {more} more file(s))" if more else ""
+            warnings.append(f"{self.path}: {self.disagreements[0]}{also}; the gate uses the"
+                            " DA and BRDA records")
+        return CoverageData(self.files, (), has_branches), warnings
+
+
+def _run_start(block: bytes, key: bytes, start: int, end: int) -> int:
+    """Where the first record `key` between start and end begins, or -1."""
+    if block.startswith(key, start):
+        return start
+    found = block.find(b"\n" + key, start, end)
+    return -1 if found < 0 else found + 1
+
+
+def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int], int] | None:
+    """The line numbers and counts of the DA records in block[pos:end], converted in bulk
+    (checksums dropped), and the largest line; None when the run is not that simple."""
+    run = block[pos + 3:end - 1].replace(b"\nDA:", b",")
+    records = block.count(b"\n", pos, end)
+    if run.count(b",") == 3 * records - 1:  # DA:<line>,<count>,<checksum>: drop the checksums
+        fields = run.split(b",")
+        del fields[2::3]
+        run = b",".join(fields)
+    if run.translate(None, _DIGITS_AND_COMMAS):
+        return None  # CRs, signs or junk: line by line
+    try:
+        numbers, _ = _scan("[" + run.decode("ascii") + "]", 0)
+    except (ValueError, StopIteration):  # leading zeros, empty fields, huge numbers
+        return None
+    if len(numbers) != 2 * records:
+        return None
+    lines, counts = numbers[0::2], numbers[1::2]
+    top = max(lines)
+    if top > MAX_LINE or max(counts) > _MAX_COUNT:
+        return None
+    return lines, counts, top
+
+
+def _add_brda(section: _Section, block: bytes, pos: int, end: int) -> bool:
+    """Add the BRDA records in block[pos:end] to `section` in bulk; False (adding nothing)
+    when the run is not that simple."""
+    records = block.count(b"\n", pos, end)
+    numbers = _BRDA_LINE.findall(block, pos, end)
+    taken = _BRDA_TAKEN.findall(block, pos, end)
+    if not len(numbers) == len(taken) == records:
+        return False
+    lines = list(map(int, numbers))
+    if max(lines) > MAX_LINE:
+        return False
+    hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00": not taken
+    totals = Counter(lines)
+    covered = Counter(compress(lines, hit))
+    file = section.lines
+    file.lines.extend(totals)
+    file.btotal.extend(totals.values())
+    file.bcovered.extend(map(covered.__getitem__, totals))
+    section.branches += records
+    section.taken += sum(hit)
+    return True
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadValue("a line that is not UTF-8 text") from None
+
+
+def read(path: Path) -> tuple[CoverageData, list[str]]:
+    """Read one LCOV tracefile; returns its data and any warnings about it.
+
+    Raises InputError with one line naming the file, and the line where known.
+    """
+    reader = _Reader(path)
+    handle = inputs.open_input(path, "coverage report", HINT, "pass the lcov.info file")
+    try:
+        with handle:
+            reader.parse(handle)
+    except BadValue as exc:
+        raise InputError(f"not a valid LCOV report: {path}: line {reader.line}: {exc}",
+                         HINT) from None
+    except OSError as exc:
+        raise InputError(f"cannot read coverage report {path}: {exc.strerror or exc}") from None
+    return reader.result()
