@@ -27,6 +27,7 @@ file; a reader's own exceptions pass through for it to translate.
 from __future__ import annotations
 
 import re
+from collections import deque
 from pathlib import Path
 from typing import IO, Any, Callable, NoReturn, Protocol
 from xml.parsers import expat
@@ -170,7 +171,10 @@ class Feeder:
         self.parser = parser
         self.shortcut = shortcut
         self.fed = 0  # bytes handed to expat
-        self.last = b""  # the last piece handed to expat (it ends at `fed`)
+        # The last pieces handed to expat (they end at `fed`), at least _TAG_REACH bytes of
+        # them when there were that many: an error names what stopped it from there.
+        self.recent: deque[bytes] = deque()
+        self.recent_size = 0
         self.taken = 0  # bytes read by the shortcut instead
         self.taken_lines = 0  # line breaks in those
 
@@ -209,8 +213,8 @@ class Feeder:
             raise
 
     def _reference(self) -> str | None:
-        """The name of the undefined entity expat stopped at, when it is in the last piece."""
-        data = self.last
+        """The name of the undefined entity expat stopped at, found in the recent pieces."""
+        data = b"".join(self.recent)
         index = self.parser.ErrorByteIndex - (self.fed - len(data))
         if not 0 <= index < len(data):
             return None
@@ -260,7 +264,10 @@ class Feeder:
     def _parse(self, data: bytes) -> None:
         parser = self.parser
         self.fed += len(data)
-        self.last = data
+        self.recent.append(data)
+        self.recent_size += len(data)
+        while self.recent_size - len(self.recent[0]) >= _TAG_REACH:
+            self.recent_size -= len(self.recent.popleft())
         parser.Parse(data, False)
         start = parser.CurrentByteIndex  # where the unfinished token begins
         if start >= 0 and self.fed - start > MAX_TOKEN:

@@ -238,6 +238,8 @@ _ODD = st.sampled_from([
     ' missing-branches="&#50;"/>',
     '<line number="21" hits="1" branch="true" condition-coverage="50% (1/2)"'
     ' missing-branches="<"/>',
+    '<line number="22" hits="1" branch="true" condition-coverage="50% (1/2)"'
+    ' missing-branches="&undefined;"/>',
     '<line number="23" hits="1" branch="true" condition-coverage="50% (1/2)"'
     ' missing-branches="EXIT"/>',
     '<line number="24" hits="1" branch="true" condition-coverage="50% (1/2)"'
