@@ -67,6 +67,9 @@ TEST_TOOLS = ("pytest", "pytest-xdist", "coverage[toml]>=7.10")
 BEFORE_TESTS: tuple[tuple[str, ...], ...] = ()
 #: What the `gate` session installs: pin a version, or point at a checkout or a wheel.
 GATE_REQUIREMENT = os.environ.get("GATE_REQUIREMENT", "releasegate")
+#: Its extras, comma-separated: the drivers of `--connect` checks (postgres, mysql, redis,
+#: amqp, or all) and `deploy` for YAML, dotenv and JSON Schema settings files.
+GATE_EXTRAS = os.environ.get("GATE_EXTRAS", "")
 #: Where the test sessions write their JUnit XML, one file per session, Python and shard
 #: (coverage data stays next to this file, as coverage does); CI uploads both together.
 REPORTS = "reports"
@@ -278,7 +281,8 @@ def _listed(text: str) -> list[str]:
 
 def coverage_rc() -> Path:
     """Write COVERAGE_RC: the project's settings, with parallel data files, subprocesses
-    followed, branches measured and the packages as the source where it says nothing else.
+    followed, and where it says nothing else branches measured, paths stored relative to the
+    project, and the packages as the source.
 
     Every setting the project has is kept as it is (dynamic_context = "test_function"
     works here: each process records its own contexts); none is guessed.
@@ -289,6 +293,9 @@ def coverage_rc() -> Path:
     patch = _listed(run.get("patch", ""))
     run["patch"] = "\n" + "\n".join(dict.fromkeys([*patch, "subprocess"]))
     run.setdefault("branch", "true")
+    # Paths relative to the project: data measured in one CI job (or container, or runner)
+    # combines in another, whatever folder each checked out into.
+    run.setdefault("relative_files", "true")
     if not any(key in run for key in ("source", "source_pkgs", "include")):
         run["source_pkgs"] = "\n" + "\n".join(PACKAGES)
     warnings = _listed(run.get("disable_warnings", ""))
@@ -429,6 +436,11 @@ def security(session: nox.Session) -> None:
     session.log(f"bandit's findings are in {report}: the gate session judges them")
 
 
+def installing_only(session: nox.Session) -> bool:
+    """Whether nox runs with --install-only: then `session.run` runs nothing, returns None."""
+    return session.run("python", "-c", "", silent=True) is None
+
+
 def fresh_report(name: str) -> str:
     """A report's path, its folder made and an earlier run's file removed."""
     path = HERE / name
@@ -496,6 +508,8 @@ def coverage(session: nox.Session) -> None:
     declared Python's unit data or the integration data is.
     """
     session.install("coverage[toml]>=7.10")
+    if installing_only(session):
+        return
     files = sorted(p.name for p in HERE.glob(".coverage.*") if p.is_file())
     strict = os.environ.get("COVERAGE_STRICT", "") not in ("", "0", "false")
     if not files:
@@ -526,6 +540,25 @@ def gate_flags(environ: dict[str, str]) -> list[str]:
     return [*flags, *(word for pattern in patterns for word in ("--junit-file", pattern))]
 
 
+def with_extras(requirement: str, extras: str) -> str:
+    """`releasegate[redis]==1.2`, or `releasegate[redis] @ file:///...whl` for a local
+    wheel or checkout: the requirement with the extras added, whatever its form."""
+    wanted = [e.strip() for e in extras.split(",") if e.strip()]
+    if not wanted:
+        return requirement
+    listed = ",".join(wanted)
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?(\s*(?:[@<>=!~;].*)?)$",
+                     requirement)
+    if match is None:  # a wheel, an sdist, a checkout or a URL
+        where = requirement.strip()
+        if "://" not in where:
+            where = Path(where).expanduser().resolve().as_uri()
+        return f"releasegate[{listed}] @ {where}"
+    name, present, rest = match.groups()
+    merged = ",".join(dict.fromkeys([*_listed(present or ""), *wanted]))
+    return f"{name}[{merged}]{rest}"
+
+
 @nox.session(python=PYTHON)
 def gate(session: nox.Session) -> None:
     """The release decision: `gate check` on coverage.xml, the JUnit files and the lint and
@@ -537,8 +570,9 @@ def gate(session: nox.Session) -> None:
     pull request, CI adds `--diff-against origin/BASE` for the coverage of the changed lines
     and `--baseline-branch origin/releasegate-data` for the comparison with the base commit.
     The JSON, markdown and SARIF reports and the coverage badge go to reports/ (GATE_REPORTS).
+    GATE_REQUIREMENT and GATE_EXTRAS say what is installed (release.yml asks for the drivers).
     """
-    session.install(GATE_REQUIREMENT)
+    session.install(with_extras(GATE_REQUIREMENT, GATE_EXTRAS))
     (HERE / REPORTS).mkdir(exist_ok=True)
     written = [f"--report={kind}={path}" for kind, path in GATE_REPORTS.items()]
     session.run("python", "-m", "gate", "check", *gate_flags(dict(os.environ)), *written,

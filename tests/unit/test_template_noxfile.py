@@ -314,6 +314,7 @@ def test_coverage_settings_are_the_projects_plus_parallel_measuring(tmp_path, mo
     assert (run["source"].split(), run["dynamic_context"], run["branch"]) == (
         ["app"], "test_function", "false")  # the project's own, kept as they are
     assert (run["parallel"], run["patch"].split()) == ("true", ["subprocess"])
+    assert run["relative_files"] == "true"  # data combines across jobs and runners
     assert "source_pkgs" not in run  # it names its source: nothing is added
     assert rc["report"] == {"show_missing": "true", "exclude_also": "\nif TYPE_CHECKING:"}
     assert rc["paths"]["source"].split() == ["src", "*/site-packages"]
@@ -321,12 +322,32 @@ def test_coverage_settings_are_the_projects_plus_parallel_measuring(tmp_path, mo
 
 def test_coverage_settings_from_a_coveragerc_or_none(tmp_path, monkeypatch) -> None:
     write_package(tmp_path, {**SRC_LAYOUT, ".coveragerc": "[run]\nomit =\n    */gen/*\n"
-                                                          "patch = execv\n"})
+                                                          "patch = execv\n"
+                                                          "relative_files = false\n"})
     noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\nrequires-python = ">=3.10"\n',
                            monkeypatch=monkeypatch)
     run = read_rc(noxfile.coverage_rc())["run"]
     assert run["omit"].split() == ["*/gen/*"]
     assert run["patch"].split() == ["execv", "subprocess"]
+    assert run["relative_files"] == "false"  # the project's choice stands
     assert (run["branch"], run["source_pkgs"].split()) == ("true", ["my_pkg"])
     (tmp_path / ".coveragerc").unlink()
     assert read_rc(noxfile.coverage_rc())["run"]["source_pkgs"].split() == ["my_pkg"]
+
+
+@pytest.mark.parametrize(("requirement", "extras", "expected"), [
+    ("releasegate", "", "releasegate"),
+    ("releasegate", "postgres, redis", "releasegate[postgres,redis]"),
+    ("releasegate==1.2.0", "redis", "releasegate[redis]==1.2.0"),
+    ("releasegate[deploy]>=1", "redis,deploy", "releasegate[deploy,redis]>=1"),
+    ("releasegate @ file:///w/r.whl", "all", "releasegate[all]@ file:///w/r.whl"),
+    ("/w/releasegate-1.0-py3-none-any.whl", "all",
+     "releasegate[all] @ file:///w/releasegate-1.0-py3-none-any.whl"),
+    ("git+https://example.org/r.git@v1", "amqp",
+     "releasegate[amqp] @ git+https://example.org/r.git@v1"),
+])
+def test_the_gate_is_installed_with_the_extras_asked_for(
+        tmp_path, monkeypatch, requirement, extras, expected) -> None:
+    write_package(tmp_path, SRC_LAYOUT)
+    noxfile = load_noxfile(tmp_path, '[project]\nname = "my-pkg"\n', monkeypatch=monkeypatch)
+    assert noxfile.with_extras(requirement, extras) == expected
