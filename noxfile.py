@@ -96,6 +96,11 @@ def pytest_with_coverage(session: nox.Session, suite: str, marker: str,
     )
 
 
+def installing_only(session: nox.Session) -> bool:
+    """Whether nox runs with --install-only: then `session.run` runs nothing, returns None."""
+    return session.run("python", "-c", "", silent=True) is None
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """flake8 on the code (also into reports/flake8.txt); zizmor, the GitHub schemas and
@@ -110,18 +115,13 @@ def lint(session: nox.Session) -> None:
         session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS, "action.yml")
         session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
         session.run("check-jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml")
-        actionlint = shutil.which("actionlint") or _shared_tool("actionlint")
+        actionlint = os.environ.get("ACTIONLINT") or shutil.which("actionlint")
         if actionlint is None:
-            session.warn("actionlint not found: put it on PATH to lint workflows with it too")
+            session.warn("actionlint not found: put it on PATH (or its path in ACTIONLINT) to"
+                         " lint workflows with it too")
         for workflow in WORKFLOWS if actionlint else ():
             # One file a run: the WebAssembly build of actionlint crashes on about five at once.
             session.run(actionlint, workflow, external=True, silent=True)
-
-
-def _shared_tool(name: str) -> str | None:
-    """A tool the kit's developers keep beside the checkout (../shared/tools)."""
-    path = ROOT.parent / "shared" / "tools" / name
-    return str(path) if path.is_file() and os.access(path, os.X_OK) else None
 
 
 @nox.session
@@ -149,15 +149,24 @@ def unit(session: nox.Session) -> None:
 
 @nox.session(python=pythons())
 def integration(session: nox.Session) -> None:
-    """Integration tests in parallel: the real CLI, real coverage.py, real services."""
+    """Integration tests in parallel: the real CLI, real coverage.py, real services.
+
+    Tests marked `once` (GitHub workflows run under act: minutes each, and the same on any
+    Python) run in the newest Python's session only, and never inside a workflow that act
+    runs (ACT=true): the run outside it is the one that runs them.
+    """
+    once = session.python == pythons()[-1] and os.environ.get("ACT") != "true"
+    marker = "integration" if once else "integration and not once"
     # One rerun: a test that fails and then passes is reported as flaky by the gate.
-    pytest_with_coverage(session, "integration", "integration", reruns=("--reruns", "1"))
+    pytest_with_coverage(session, "integration", marker, reruns=("--reruns", "1"))
 
 
 @nox.session
 def coverage(session: nox.Session) -> None:
     """Combine every session's data; print the report, write coverage.xml and HTML."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "coverage"))
+    if installing_only(session):
+        return
     if not any(DATA.glob(".coverage.*")):
         session.error("no coverage data in .coverage-data/: run the unit and integration sessions")
     combined = str(DATA / ".coverage")

@@ -3,26 +3,18 @@ byte for byte."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, outside_coverage
+from tests.conftest import ROOT
+from tests.wheel import checkout_wheel
 
 pytestmark = pytest.mark.integration
 
 
-def test_the_wheel_ships_every_template(tmp_path: Path) -> None:
-    # uv (a test dependency) builds it: nox's uv-made venvs have no pip.
-    built = subprocess.run(
-        [sys.executable, "-m", "uv", "build", "--wheel", "-q", "-o", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300, env=outside_coverage(), check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = tmp_path.glob("releasegate-*.whl")
+def test_the_wheel_ships_every_template() -> None:
+    wheel = checkout_wheel()
     templates = ROOT / "templates"
     expected = {f"gate/_templates/{p.relative_to(templates).as_posix()}": p.read_bytes()
                 for p in templates.rglob("*") if p.is_file()}
