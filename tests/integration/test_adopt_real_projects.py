@@ -38,17 +38,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.actrun import run_workflow, runner
 from tests.conftest import ROOT, run_gate
 from tests.integration.gitrepo import commit_all, git
+from tests.wheel import checkout_wheel
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.once]
 
 RUN = os.environ.get("GATE_ADOPTION_RUNS", "") not in ("", "0", "false")
 REQUIRE = os.environ.get("GATE_REQUIRE_ADOPTION", "") not in ("", "0", "false")
-#: The act runner beside the checkout (CI's clone, or a worktree one level further down).
-ACT = next((base / "shared/tools/act/run-workflow" for base in (ROOT.parent, ROOT.parent.parent)
-            if (base / "shared/tools/act/run-workflow").is_file()),
-           ROOT.parent / "shared/tools/act/run-workflow")
 ITSDANGEROUS = ("itsdangerous", "2.2.0",
                 "e0050c0b7da1eea53ffaf149c0cfbb5c6e2e2b69c4bef22c81fa6eb73e5f6173")
 FULLSTACK_COMMIT = "a727535488542228dc19b13f217a104ad317c122"  # before Python 3.14 only
@@ -76,19 +74,12 @@ def unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel() -> Path:
     """A wheel of this checkout, which the generated gate job installs (GATE_REQUIREMENT)."""
     if not RUN:
         pytest.skip("costs minutes of act runs: set GATE_ADOPTION_RUNS=1 to run")
-    if not ACT.is_file():
-        unavailable(f"no act runner at {ACT}")
-    out = tmp_path_factory.mktemp("wheel")
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
-    assert uv, "uv is a test dependency"
-    subprocess.run([uv, "build", "--wheel", "-q", "-o", str(out), str(ROOT)], check=True,
-                   capture_output=True, timeout=600)
-    [built] = out.glob("releasegate-*.whl")
-    return built
+    runner()  # or the test skips (fails under GATE_REQUIRE_ACT), saying why
+    return checkout_wheel()
 
 
 def environment() -> dict[str, str]:
@@ -103,14 +94,13 @@ def act(repo: Path, event: str, wheel: Path) -> tuple[int, str, float]:
     # act loads a .env file of the repository into every job's environment (over the
     # workflow's env), which GitHub never does: the service's .env would win over the
     # database settings its workflow gives. --env-file /dev/null is GitHub's behaviour.
-    done = subprocess.run([str(ACT), str(repo), ".github/workflows/ci.yml", event,
-                           "--env", f"GATE_REQUIREMENT={wheel}", "--env-file", "/dev/null"],
-                          env=environment(), capture_output=True, text=True, timeout=1800,
-                          check=False)
+    done = run_workflow(repo, ".github/workflows/ci.yml", event,
+                        "--env", f"GATE_REQUIREMENT={wheel}", "--env-file", "/dev/null",
+                        log=repo.parent / f"act-{repo.name}-{event}.log", timeout=1800)
     seconds = time.monotonic() - started
     print(f"act {event} on {repo.name}: exit {done.returncode} in {seconds:.0f}s")
-    print(summary(done.stdout + done.stderr))
-    return done.returncode, done.stdout + done.stderr, seconds
+    print(summary(done.output))
+    return done.returncode, done.output, seconds
 
 
 def summary(log: str) -> str:

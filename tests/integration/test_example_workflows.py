@@ -12,7 +12,11 @@ costs a minute or two):
    downloads the report as data and posts one comment with the file's before, after
    and change;
 3. a second push to the pull request, testing that code: ci.yml again, then
-   pr-comment.yml edits the same comment.
+   pr-comment.yml edits the same comment;
+4. a release by hand (workflow_dispatch, dry run) of main: release.yml builds and checks
+   the distributions, runs the pipeline and gates against this machine's PostgreSQL and
+   Redis and an HTTP health endpoint on loopback, with the drivers its GATE_EXTRAS name,
+   then checks the upload with `uv publish --dry-run` and deploys nothing.
 
 More assertions on these runs belong in this test, as further `check_*` steps, rather than
 in new runs.
@@ -21,12 +25,12 @@ in new runs.
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
-import os
 import re
+import secrets
 import shutil
-import subprocess
-import sys
+import threading
 import xml.etree.ElementTree as ElementTree  # nosec B405  # our own output
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,19 +38,19 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.conftest import ROOT, Run, require_service, run_gate
+from tests.actrun import WorkflowRun, run_workflow, runner
+from tests.conftest import ROOT, free_port, require_service, run_gate
 from tests.fakegithub import FakeGitHub, State
 from tests.integration.gitrepo import git
+from tests.wheel import checkout_wheel
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.once]
 
 EXAMPLE = ROOT / "examples" / "service"
 GENERATED = shutil.ignore_patterns(".nox", "__pycache__", "*.egg-info", ".coverage*", "htmlcov",
                                    "coverage.xml", "reports", ".pytest_cache", "build", "dist")
 TOKEN = "ghs_" + "act0scenario0token" + "Q4w"
 REPOSITORY = "octo/shortlink"
-#: Set by .ci/run: the act scenario must run, never skip.
-REQUIRE_ACT = os.environ.get("GATE_REQUIRE_ACT", "") not in ("", "0", "false")
 
 #: Code the pull request adds to src/shortlink/codes.py, which no test runs at first.
 CHECKSUM = '''
@@ -66,15 +70,6 @@ def test_checksum() -> None:
 '''
 
 
-def run_workflow_tool() -> Path | None:
-    """../shared/tools/act/run-workflow beside the checkout (CI's clone, or a worktree's)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        candidate = base / "shared" / "tools" / "act" / "run-workflow"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
 @dataclass
 class Scenario:
     """The runs, their artifacts, the origin, and what the fake GitHub saw."""
@@ -83,7 +78,7 @@ class Scenario:
     repo: Path
     origin: Path
     github: State
-    runs: dict[str, Run] = field(default_factory=dict)
+    runs: dict[str, WorkflowRun] = field(default_factory=dict)
     shas: dict[str, str] = field(default_factory=dict)
 
     def artifact(self, run: str, name: str, path: str) -> Path:
@@ -95,28 +90,17 @@ class Scenario:
         return data
 
 
-def act(tool: Path, scenario: Scenario, name: str, workflow: str, event: str,
-        *args: str) -> Run:
+def act(scenario: Scenario, name: str, workflow: str, event: str, *args: str) -> WorkflowRun:
     """One workflow run; its artifacts go to tmp/artifacts/NAME (the stubs' store)."""
     store = scenario.tmp / "artifacts" / name
     store.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GITHUB_", "COVERAGE_", "COV_CORE_", "PYTEST_", "NOX"))}
-    command = [str(tool), str(scenario.repo), workflow, event,
-               "--env", f"GATE_REQUIREMENT={scenario.tmp / 'wheel' / wheel_name(scenario)}",
-               "--env", f"ACT_STUB_ARTIFACTS={store}",
-               "--env", f"GITHUB_REPOSITORY={REPOSITORY}", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500,
-                          check=False)
-    run = Run(done.returncode, done.stdout, done.stderr)
-    (scenario.tmp / f"{name}.log").write_text(done.stdout + done.stderr)
+    run = run_workflow(scenario.repo, workflow, event,
+                       "--env", f"GATE_REQUIREMENT={checkout_wheel()}",
+                       "--env", f"ACT_STUB_ARTIFACTS={store}",
+                       "--env", f"GITHUB_REPOSITORY={REPOSITORY}", *args,
+                       log=scenario.tmp / f"{name}.log")
     scenario.runs[name] = run
     return run
-
-
-def wheel_name(scenario: Scenario) -> str:
-    [wheel] = (scenario.tmp / "wheel").glob("releasegate-*.whl")
-    return wheel.name
 
 
 def workflow_run_event(scenario: Scenario, head: str, run_id: int) -> Path:
@@ -131,15 +115,14 @@ def workflow_run_event(scenario: Scenario, head: str, run_id: int) -> Path:
     return path
 
 
-def comment_run(tool: Path, scenario: Scenario, github: FakeGitHub, name: str,
-                ci_run: str) -> Run:
+def comment_run(scenario: Scenario, github: FakeGitHub, name: str, ci_run: str) -> WorkflowRun:
     head = scenario.shas[ci_run]
     github.state.heads[1] = head
     event = workflow_run_event(scenario, head, len(scenario.runs) + 100)
     # The stubbed download-artifact reads its store: CI's run's artifacts are this run's.
     store = scenario.tmp / "artifacts" / name
     shutil.copytree(scenario.tmp / "artifacts" / ci_run, store)
-    return act(tool, scenario, name, ".github/workflows/pr-comment.yml", "workflow_run",
+    return act(scenario, name, ".github/workflows/pr-comment.yml", "workflow_run",
                "-e", str(event), "--env", f"GITHUB_API_URL={github.url}",
                "-s", f"GITHUB_TOKEN={TOKEN}")
 
@@ -147,15 +130,8 @@ def comment_run(tool: Path, scenario: Scenario, github: FakeGitHub, name: str,
 @contextlib.contextmanager
 def scenario_runs(tmp: Path) -> Iterator[Scenario]:
     """Every run of the scenario, in order; the fake GitHub serves until the block ends."""
-    tool = run_workflow_tool()
-    if tool is None:
-        message = "../shared/tools/act/run-workflow is not beside this checkout"
-        if REQUIRE_ACT:
-            pytest.fail(f"{message} (GATE_REQUIRE_ACT is set)")
-        pytest.skip(message)
+    runner()  # or the test skips, saying why
     require_service("Redis", "127.0.0.1", 6379)
-    subprocess.run([sys.executable, "-m", "uv", "build", "--wheel", "-q", "-o",
-                    str(tmp / "wheel"), str(ROOT)], check=True, capture_output=True, timeout=300)
     origin, repo = tmp / "origin.git", tmp / "shortlink"
     shutil.copytree(EXAMPLE, repo, ignore=GENERATED)
     init = run_gate(["init"], cwd=repo)
@@ -174,7 +150,7 @@ def scenario_runs(tmp: Path) -> Iterator[Scenario]:
         push_event.write_text(json.dumps({
             "ref": "refs/heads/main", "after": scene.shas["push"],
             "repository": {"full_name": REPOSITORY, "default_branch": "main"}}))
-        act(tool, scene, "push", ".github/workflows/ci.yml", "push", "-e", str(push_event))
+        act(scene, "push", ".github/workflows/ci.yml", "push", "-e", str(push_event))
         # 2. A pull request: checkout's fetch-depth 0 brings every branch, the data one too.
         git(repo, "checkout", "-q", "-b", "feature")
         codes = repo / "src" / "shortlink" / "codes.py"
@@ -182,24 +158,52 @@ def scenario_runs(tmp: Path) -> Iterator[Scenario]:
         git(repo, "commit", "-q", "-am", "codes: a check digit")
         git(repo, "fetch", "-q", "origin")
         scene.shas["pr1"] = git(repo, "rev-parse", "HEAD").strip()
-        act(tool, scene, "pr1", ".github/workflows/ci.yml", "pull_request")
-        comment_run(tool, scene, github, "comment1", "pr1")
+        act(scene, "pr1", ".github/workflows/ci.yml", "pull_request")
+        comment_run(scene, github, "comment1", "pr1")
         # 3. The pull request's second push, then its comment again.
         tests = repo / "tests" / "unit" / "test_codes.py"
         tests.write_text(tests.read_text() + CHECKSUM_TEST)
         git(repo, "commit", "-q", "-am", "codes: test the check digit")
         scene.shas["pr2"] = git(repo, "rev-parse", "HEAD").strip()
-        act(tool, scene, "pr2", ".github/workflows/ci.yml", "pull_request")
-        comment_run(tool, scene, github, "comment2", "pr2")
+        act(scene, "pr2", ".github/workflows/ci.yml", "pull_request")
+        comment_run(scene, github, "comment2", "pr2")
+        # 4. A release of main by hand, as a dry run, against this machine's services.
+        git(repo, "checkout", "-q", "main")
+        # act reads a workflow_dispatch's inputs from its event, as GitHub gives them. Should
+        # the dry run not be one, the upload goes to a closed port on loopback, not PyPI.
+        dispatch = tmp / "workflow_dispatch.json"
+        dispatch.write_text(json.dumps({"inputs": {"environment": "production", "dry-run": True},
+                                        "ref": "refs/heads/main"}))
+        with health_endpoint() as app_url:
+            act(scene, "release", ".github/workflows/release.yml", "workflow_dispatch",
+                "-e", str(dispatch), "--env", f"UV_PUBLISH_URL=http://127.0.0.1:{free_port()}/",
+                "-s", "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test",
+                "-s", "REDIS_URL=redis://127.0.0.1:6379/0",
+                "-s", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-s", f"APP_URL={app_url}")
         yield scene
 
 
-def job_line(run: Run, job: str) -> str:
-    """The per-job summary line of `job` in run-workflow's output."""
-    for line in (run.stdout + run.stderr).splitlines():
-        if re.match(rf"^(SUCCESS|FAILURE|NOT RUN)\S*\s+{re.escape(job)}\s", line):
-            return line
-    raise AssertionError(f"no summary line for job {job}:\n{run}")
+@contextlib.contextmanager
+def health_endpoint() -> Iterator[str]:
+    """http://127.0.0.1:PORT, whose /healthz answers 200: the release's APP_URL."""
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_push_then_a_pull_request_then_its_next_push(tmp_path: Path) -> None:
@@ -208,12 +212,13 @@ def test_push_then_a_pull_request_then_its_next_push(tmp_path: Path) -> None:
         check_the_pull_request_is_compared_with_the_stored_report(scenario)
         check_one_comment_shows_the_file_before_after_and_the_change(scenario)
         check_the_second_run_edits_the_same_comment(scenario)
+        check_the_release_gates_against_the_services_and_uploads_nothing(scenario)
 
 
 def check_the_push_to_main_stores_its_report_and_badge(scenario: Scenario) -> None:
     push = scenario.runs["push"]
     assert push.returncode == 0, push
-    assert job_line(push, "publish").startswith("SUCCESS"), push
+    assert push.job("publish").startswith("SUCCESS"), push
     sha = scenario.shas["push"]
     stored = git(scenario.origin, "ls-tree", "-r", "--name-only", "releasegate-data").split()
     assert stored == ["README.md", "coverage.svg", f"reports/{sha}.json"]
@@ -230,15 +235,15 @@ def check_the_push_to_main_stores_its_report_and_badge(scenario: Scenario) -> No
     summary = scenario.artifact("push", "gate-report", "gate.md").read_text()
     assert f"| {figure} ({covered}/{total}) |" in summary
     assert f"badge: https://raw.githubusercontent.com/{REPOSITORY}/releasegate-data/" \
-        "coverage.svg" in push.stdout + push.stderr
+        "coverage.svg" in push.output
 
 
 def check_the_pull_request_is_compared_with_the_stored_report(scenario: Scenario) -> None:
     pr1 = scenario.runs["pr1"]
     assert pr1.returncode == 1, pr1  # the untested lines block it
-    assert job_line(pr1, "gate").startswith("FAILURE"), pr1
-    assert "::error file=src/shortlink/codes.py" in pr1.stdout + pr1.stderr, pr1
-    assert job_line(pr1, "publish").startswith("NOT RUN"), pr1  # only the default branch
+    assert pr1.job("gate").startswith("FAILURE"), pr1
+    assert "::error file=src/shortlink/codes.py" in pr1.output, pr1
+    assert pr1.job("publish").startswith("NOT RUN"), pr1  # only the default branch
     report = scenario.report("pr1")
     ratchet = next(c for c in report["checks"] if c["id"] == "coverage.ratchet")
     assert ratchet["data"]["base"]["commit"] == scenario.shas["push"]
@@ -260,7 +265,7 @@ def counts(report: dict[str, Any], name: str) -> str:
 def check_one_comment_shows_the_file_before_after_and_the_change(scenario: Scenario) -> None:
     first = scenario.runs["comment1"]
     assert first.returncode == 0, first
-    assert "comment created: " in first.stdout + first.stderr, first
+    assert "comment created: " in first.output, first
     github = scenario.github
     [post] = [r for r in github.writes() if r.method == "POST"]
     assert post.path == f"/repos/{REPOSITORY}/issues/1/comments"
@@ -277,7 +282,7 @@ def check_one_comment_shows_the_file_before_after_and_the_change(scenario: Scena
 def check_the_second_run_edits_the_same_comment(scenario: Scenario) -> None:
     second = scenario.runs["comment2"]
     assert second.returncode == 0, second
-    assert "comment updated: " in second.stdout + second.stderr, second
+    assert "comment updated: " in second.output, second
     github = scenario.github
     assert [r.method for r in github.writes()] == ["POST", "PATCH"]
     [comment] = github.comments[1]
@@ -291,4 +296,21 @@ def check_the_second_run_edits_the_same_comment(scenario: Scenario) -> None:
                                       " allowed")
     # The workflow's token, given as act's secret, is in no log of any run.
     for name, run in scenario.runs.items():
-        assert TOKEN not in run.stdout + run.stderr, name
+        assert TOKEN not in run.output, name
+
+
+def check_the_release_gates_against_the_services_and_uploads_nothing(scenario: Scenario) -> None:
+    release = scenario.runs["release"]
+    assert release.returncode == 0, release
+    for job in ("build", "gate", "publish"):
+        assert release.job(job).startswith("SUCCESS"), release
+    assert not release.job("deploy").startswith("SUCCESS"), release  # a dry run deploys nothing
+    # The verdict is in the gate job's log (secrets are masked there; the check ids are not).
+    log = release.output
+    for check in ("connect.database_url", "connect.redis_url", "connect.http", "deploy.secrets"):
+        assert re.search(rf"PASS\s+{re.escape(check)}", log), log
+    assert re.search(r"release allowed: \d+ of \d+ checks passed", log), log
+    # uv publish --dry-run: the files are checked, none is uploaded.
+    assert "Publish (dry run, nothing uploaded)" in log, log
+    assert "Checking shortlink-1.0.0-py3-none-any.whl" in log, log
+    assert "Uploading" not in log, log

@@ -23,7 +23,8 @@ import pytest
 from tests.conftest import ROOT, Run, require_service, run_gate
 from tests.integration.gitrepo import commit_all, git
 
-pytestmark = pytest.mark.integration
+# The generated pipeline picks its own Pythons: one run of it, on the newest, proves it.
+pytestmark = [pytest.mark.integration, pytest.mark.once]
 
 EXAMPLE = ROOT / "examples" / "service"
 GENERATED = shutil.ignore_patterns(".nox", "__pycache__", "*.egg-info", ".coverage*", "htmlcov",

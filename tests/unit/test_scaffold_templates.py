@@ -160,7 +160,17 @@ def test_release_publishes_only_after_the_gate() -> None:
     jobs = release["jobs"]
     assert "gate" in jobs["publish"]["needs"]
     assert jobs["publish"]["permissions"] == {"id-token": "write"}
-    assert jobs["publish"]["steps"][-1]["uses"].startswith("pypa/gh-action-pypi-publish@")
+    # uv publish with trusted publishing: no third-party action, no stored token; the
+    # dry-run input checks the upload without doing it.
+    publish = jobs["publish"]["steps"][-1]
+    assert "uses" not in publish
+    assert publish["run"] == "uv publish --trusted-publishing automatic $DRY_RUN dist/*"
+    assert publish["env"]["DRY_RUN"] == "${{ inputs.dry-run && '--dry-run' || '' }}"
+    assert jobs["deploy"]["if"] == "${{ !inputs.dry-run }}"
+    assert not any("gh-action-pypi-publish" in str(step) for job in jobs.values()
+                   for step in job["steps"])
+    # The gate's --connect checks get their drivers.
+    assert release["env"]["GATE_EXTRAS"] == "postgres,redis"
     assert jobs["gate"]["environment"] == "${{ inputs.environment || 'production' }}"
     gate_step = jobs["gate"]["steps"][-1]
     assert gate_step["env"]["DATABASE_URL"] == "${{ secrets.DATABASE_URL }}"
