@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.network import require_package_index
+
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ACT = os.environ.get("GATE_REQUIRE_ACT", "") not in ("", "0", "false")
 #: What a test's environment must not hand to a workflow run: the job variables of a run
@@ -48,6 +50,7 @@ def runner() -> Path:
     for base in (ROOT.parent, ROOT.parent.parent):
         candidate = base / "shared" / "tools" / "act" / "run-workflow"
         if candidate.is_file() and os.access(candidate, os.X_OK):
+            require_package_index()  # the workflows' jobs install from it
             return candidate
     message = "../shared/tools/act/run-workflow is not beside this checkout"
     if REQUIRE_ACT:

@@ -169,10 +169,11 @@ def scenario_runs(tmp: Path) -> Iterator[Scenario]:
         comment_run(scene, github, "comment2", "pr2")
         # 4. A release of main by hand, as a dry run, against this machine's services.
         git(repo, "checkout", "-q", "main")
-        # act reads a workflow_dispatch's inputs from its event, as GitHub gives them. Should
-        # the dry run not be one, the upload goes to a closed port on loopback, not PyPI.
+        # act reads a workflow_dispatch's inputs from its event, as GitHub gives them there:
+        # strings. Should the dry run not be one, the upload goes to a closed port on
+        # loopback, never to PyPI.
         dispatch = tmp / "workflow_dispatch.json"
-        dispatch.write_text(json.dumps({"inputs": {"environment": "production", "dry-run": True},
+        dispatch.write_text(json.dumps({"inputs": {"environment": "production", "dry-run": "true"},
                                         "ref": "refs/heads/main"}))
         with health_endpoint() as app_url:
             act(scene, "release", ".github/workflows/release.yml", "workflow_dispatch",

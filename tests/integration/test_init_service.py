@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import ROOT, Run, require_service, run_gate
 from tests.integration.gitrepo import commit_all, git
+from tests.network import require_package_index
 
 # The generated pipeline picks its own Pythons: one run of it, on the newest, proves it.
 pytestmark = [pytest.mark.integration, pytest.mark.once]
@@ -94,6 +95,7 @@ def describe(code: str) -> str:
 
 def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_path: Path) -> None:
     require_service("Redis", "127.0.0.1", 6379)
+    require_package_index()  # the generated sessions install from it
     kit = kit_source(tmp_path / "kit")
     envdir = tmp_path / "nox-envs"
 
