@@ -3,7 +3,8 @@ run GitHub workflows for real (tests/integration/test_example_workflows.py,
 test_adopt_real_projects.py).
 
 The runner sits beside the checkout on the kit's own machines; elsewhere these tests skip,
-unless GATE_REQUIRE_ACT=1 (.ci/run) makes a missing runner a failure. Inside a workflow
+unless GATE_REQUIRE_ACT=1 (.ci/run) makes a missing runner a failure. GATE_ACT_LOGS names a
+folder that keeps a copy of every run's log. Inside a workflow
 run under act (ACT=true) they always skip: the run outside is the one that proves them.
 """
 
@@ -67,4 +68,8 @@ def run_workflow(repo: Path, workflow: str, event: str, *args: str, log: Path,
     # The jobs colour their output (FORCE_COLOR): the assertions read the plain text.
     run = WorkflowRun(done.returncode, ANSI.sub("", done.stdout + done.stderr))
     log.write_text(run.output)
+    keep = os.environ.get("GATE_ACT_LOGS")  # .ci/run keeps every run's log for its summary
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / f"{log.parent.name}-{log.name}").write_text(run.output)
     return run
