@@ -270,6 +270,8 @@ def test_reusable_workflow_checks_the_diff_of_a_pull_request(tmp_path, env, expe
      ["--min-diff-coverage", "90%", "--diff-against", "origin/main"]),
     ({"DIFF_AGAINST": "v1.2.0", "GITHUB_BASE_REF": "main"}, ["--diff-against", "v1.2.0"]),
     ({"GITHUB_BASE_REF": "main"}, []),
+    ({"BASELINE_BRANCH": "origin/releasegate-data"},
+     ["--baseline-branch", "origin/releasegate-data"]),
 ])
 def test_action_passes_junit_files_and_the_diff_check(tmp_path, inputs, expected) -> None:
     action = load(ROOT / "action.yml")
@@ -282,9 +284,10 @@ def test_action_passes_junit_files_and_the_diff_check(tmp_path, inputs, expected
     assert step["env"]["JUNIT_FILES"] == "${{ inputs.junit-file }}"
     assert step["env"]["MIN_DIFF_COVERAGE"] == "${{ inputs.min-diff-coverage }}"
     assert step["env"]["DIFF_AGAINST"] == "${{ inputs.diff-against }}"
+    assert step["env"]["BASELINE_BRANCH"] == "${{ inputs.baseline-branch }}"
     empty = {name: "" for name in ("MIN_COVERAGE", "MIN_BRANCH_COVERAGE", "COVERAGE_FILES",
-                                   "JUNIT_FILES", "MIN_DIFF_COVERAGE", "DIFF_AGAINST", "CONFIG",
-                                   "ARGS")}
+                                   "JUNIT_FILES", "MIN_DIFF_COVERAGE", "DIFF_AGAINST",
+                                   "BASELINE_BRANCH", "CONFIG", "ARGS")}
     argv = run_script(script(ROOT / "action.yml", "gate", steps), tmp_path, {**empty, **inputs})
     assert argv == ["-m", "gate", "check", *expected]
 
