@@ -266,7 +266,7 @@ _METHODS = st.one_of(
         + "</methods>"))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(classes=st.lists(_LINES, min_size=1, max_size=4),
        methods=_METHODS,
        chunk=st.sampled_from([64, 200, 4096, xmlsafe.CHUNK]),
