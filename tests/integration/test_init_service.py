@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import ROOT, Run, require_service, run_gate
 from tests.integration.gitrepo import commit_all, git
 
@@ -51,11 +52,9 @@ def kit_source(dest: Path) -> Path:
 
 def nox(cwd: Path, envdir: Path, kit: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """`python -m nox ARGS` in `cwd`, as a developer (or CI) would run it there."""
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("GITHUB_", "COVERAGE_", "COV_CORE_", "PYTEST_", "NOX"))}
-    clean.update({
+    clean = child_env(nested=True, **{
         # uv (for nox's uv backend) is installed beside this Python.
-        "PATH": str(Path(sys.executable).parent) + os.pathsep + clean.get("PATH", ""),
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
         "GATE_REQUIREMENT": str(kit),
         "REQUIRE_SERVICES": "1",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -103,7 +102,7 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
         (good / junk).parent.mkdir(parents=True, exist_ok=True)
         (good / junk).write_text(JUNK)
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "build"],
-                            cwd=good, capture_output=True, check=False)
+                            cwd=good, env=child_env(), capture_output=True, check=False)
     assert flake8.returncode == 1, "the junk must be what flake8 reports when it looks at it"
 
     # init runs the new lint and security sessions once and records what they find.

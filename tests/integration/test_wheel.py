@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, outside_coverage
+from tests.childenv import child_env
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +20,7 @@ def test_the_wheel_ships_every_template(tmp_path: Path) -> None:
     # uv (a test dependency) builds it: nox's uv-made venvs have no pip.
     built = subprocess.run(
         [sys.executable, "-m", "uv", "build", "--wheel", "-q", "-o", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300, env=outside_coverage(), check=False,
+        capture_output=True, text=True, timeout=300, env=child_env(nested=True), check=False,
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = tmp_path.glob("releasegate-*.whl")
