@@ -13,6 +13,8 @@ from typing import Callable, Sequence
 
 import pytest
 
+from tests.childenv import child_env, from_the_job
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Set by .ci/run: a test that needs a service fails instead of skipping when it is absent.
@@ -36,13 +38,18 @@ class Run:
 def run_gate(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
              timeout: float = 60) -> Run:
     """Run `python -m gate ARGS` in `cwd` as a real subprocess (coverage follows it)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    full_env.update(env or {})
     done = subprocess.run(
-        [sys.executable, "-m", "gate", *args], cwd=cwd, env=full_env, capture_output=True,
-        text=True, timeout=timeout, check=False,
+        [sys.executable, "-m", "gate", *args], cwd=cwd, env=child_env(**(env or {})),
+        capture_output=True, text=True, timeout=timeout, check=False,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process code sees no CI job either: `main()` would write to its $GITHUB_OUTPUT."""
+    for name in [k for k in os.environ if from_the_job(k)]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -64,18 +71,10 @@ def write_package(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text))
 
 
-def outside_coverage() -> dict[str, str]:
-    """This environment minus the variables by which our own coverage follows children.
-
-    A coverage.py run that a test starts must measure only its own project.
-    """
-    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-
-
 def measure(root: Path, test_args: Sequence[str] = ("-q", "-p", "no:cacheprovider"),
             source: str = "pkg", branch: bool = True) -> Path:
     """Really run coverage.py over pytest in `root`; returns the coverage.xml it writes."""
-    env = {**outside_coverage(), "COVERAGE_FILE": str(root / ".coverage")}
+    env = child_env(nested=True, COVERAGE_FILE=str(root / ".coverage"))
     cmd = [sys.executable, "-m", "coverage", "run", f"--source={source}"]
     if branch:
         cmd.append("--branch")

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from tests.childenv import child_env
 from tests.conftest import free_port, service_available
 
 
@@ -201,7 +202,7 @@ def redis_with_password(password: str, port: int = 0,
     proc = subprocess.Popen(
         [binary, *listen, "--bind", "127.0.0.1", "--requirepass", password,
          "--save", "", "--appendonly", "no", "--dir", folder],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
     try:
         wait_for_port(port)
         yield port
@@ -215,7 +216,7 @@ def _as_postgres(args: list[str], **kwargs: object) -> subprocess.CompletedProce
     """Run a PostgreSQL tool as the postgres user (the server refuses to run as root)."""
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     return subprocess.run(prefix + args, check=True, capture_output=True, text=True,
-                          timeout=120, **kwargs)  # type: ignore[call-overload]
+                          timeout=120, env=child_env(), **kwargs)  # type: ignore[call-overload]
 
 
 @contextlib.contextmanager

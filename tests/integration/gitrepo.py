@@ -8,10 +8,10 @@ against the merge base gives the figures the tests expect.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
+from tests.childenv import child_env
 from tests.conftest import write_package
 
 IDENTITY = {
@@ -128,7 +128,7 @@ EXPECTED = {
 
 def git(root: Path, *args: str) -> str:
     """Run git in `root` with a fixed identity; returns its standard output."""
-    env = {**os.environ, **IDENTITY, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = child_env(**IDENTITY, GIT_CONFIG_NOSYSTEM="1")
     done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
                           timeout=60, check=True)
     return done.stdout

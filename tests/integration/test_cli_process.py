@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.cobertura_xml import write_report
 
 pytestmark = pytest.mark.integration
@@ -18,10 +19,8 @@ pytestmark = pytest.mark.integration
 def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
     """Run `python -m gate ARGS` with stdout on a pseudo-terminal; returns (exit, output)."""
     leader, follower = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items()
-                if k not in ("NO_COLOR", "FORCE_COLOR") and not k.startswith("GITHUB_")}
-    full_env.update({"TERM": "xterm", **env})
-    proc = subprocess.Popen([sys.executable, "-m", "gate", *args], cwd=cwd, env=full_env,
+    proc = subprocess.Popen([sys.executable, "-m", "gate", *args], cwd=cwd,
+                            env=child_env(**{"TERM": "xterm", **env}),
                             stdout=follower, stderr=subprocess.PIPE)
     os.close(follower)
     output = b""
@@ -89,6 +88,7 @@ def test_console_script_is_the_same_command(tmp_path: Path) -> None:
         pytest.skip(f"no console script beside {sys.executable} (package not installed)")
     write_report(tmp_path / "coverage.xml", {"a.py": [(1, 1), (2, 0)]})
     done = subprocess.run([str(script), "check", "--min-coverage", "0.5"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60, check=False)
+                          env=child_env(), capture_output=True, text=True, timeout=60,
+                          check=False)
     assert done.returncode == 0, done.stderr
     assert "line coverage 50.00% (1/2) >= 50.00%" in done.stdout

@@ -10,6 +10,7 @@ The token never appears in any output.
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from pathlib import Path
 from typing import Iterator
 
@@ -131,7 +132,9 @@ def test_a_fork_run_posts_nothing_and_warns(github: FakeGitHub, tmp_path: Path) 
     (403, "Resource not accessible by integration",
      "HTTP 403 Forbidden: Resource not accessible by integration"),
     (404, "Not Found", "HTTP 404 Not Found: Not Found"),
-    (422, "Validation Failed", "HTTP 422 Unprocessable Entity: Validation Failed"),
+    # The reason phrase is the server's: Python 3.13's http.server says "Unprocessable
+    # Content" (RFC 9110) where 3.10-3.12 say "Unprocessable Entity".
+    (422, "Validation Failed", f"HTTP 422 {HTTPStatus(422).phrase}: Validation Failed"),
     (500, "Server Error", "HTTP 500 Internal Server Error: Server Error"),
 ])
 def test_a_refused_comment_is_a_warning(github: FakeGitHub, tmp_path: Path, status: int,

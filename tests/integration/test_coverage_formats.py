@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from gate.readers.coverage import read
-from tests.conftest import measure, outside_coverage
+from tests.childenv import child_env
+from tests.conftest import measure
 from tests.integration.gitrepo import EXPECTED, build_project
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The feature branch, measured once by coverage.py and written in three formats."""
     root = build_project(tmp_path_factory.mktemp("formats") / "repo")
     measure(root)
-    env = {**outside_coverage(), "COVERAGE_FILE": str(root / ".coverage")}
+    env = child_env(nested=True, COVERAGE_FILE=str(root / ".coverage"))
     for command in (["lcov", "-o", "coverage.info"], ["json", "-o", "coverage.json"]):
         subprocess.run([sys.executable, "-m", "coverage", *command, "-q"], cwd=root, env=env,
                        check=True, capture_output=True, timeout=60)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import measure, write_package
 from tests.integration.gitrepo import EXPECTED, build_project, commit_all, git
 
@@ -74,7 +75,8 @@ def test_matches_diff_cover(project: Path, gate_cli) -> None:
     assert exe is not None, "diff-cover is in the test dependency group"
     out = project / "diff-cover.json"
     subprocess.run([exe, "coverage.xml", "--compare-branch=main", "--format", f"json:{out}"],
-                   cwd=project, check=True, capture_output=True, timeout=120)
+                   cwd=project, env=child_env(nested=True), check=True, capture_output=True,
+                   timeout=120)
     reference = json.loads(out.read_text())
     ours = diff_data(gate_cli("check", "--diff-against", "main", "--format", "json",
                               cwd=project))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import Run, run_gate, write_package
 from tests.integration.gitrepo import commit_all, git
 
@@ -60,8 +61,8 @@ def run(command):
 
 def tool(*args: str, cwd: Path) -> None:
     """Run a scanner from this environment (its exit status says whether it found something)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "COVERAGE_"))}
-    subprocess.run([sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True,
+    subprocess.run([sys.executable, "-m", *args], cwd=cwd, env=child_env(nested=True),
+                   capture_output=True,
                    check=False, timeout=120)
 
 
@@ -173,7 +174,8 @@ def test_zizmor_sarif_is_read(tmp_path: Path) -> None:
     workflow.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
                         "      - uses: actions/checkout@v4\n")
     done = subprocess.run([zizmor, "--offline", "--format", "sarif", str(workflow)],
-                          cwd=tmp_path, capture_output=True, check=False, timeout=120)
+                          cwd=tmp_path, env=child_env(), capture_output=True, check=False,
+                          timeout=120)
     (tmp_path / "zizmor.sarif").write_bytes(done.stdout)
     run = run_gate(["check", "--sarif-report", "zizmor.sarif", "--min-severity", "high",
                     "--format", "json"], tmp_path)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gate.cli import main
+from tests.childenv import child_env
 from tests.conftest import ROOT, write_package
 
 pytestmark = pytest.mark.integration
@@ -47,8 +48,8 @@ def actionlint() -> str:
 
 
 def lint(*command: str | Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env,
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True,
+                          env=child_env(),
                           timeout=300, check=False)
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"{command[0]} exit {done.returncode}:\n{output}"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import ROOT, Run, require_service, run_gate
 from tests.integration.gitrepo import commit_all, git
 from tests.network import require_package_index
@@ -53,11 +54,9 @@ def kit_source(dest: Path) -> Path:
 
 def nox(cwd: Path, envdir: Path, kit: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """`python -m nox ARGS` in `cwd`, as a developer (or CI) would run it there."""
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("GITHUB_", "COVERAGE_", "COV_CORE_", "PYTEST_", "NOX"))}
-    clean.update({
+    clean = child_env(nested=True, **{
         # uv (for nox's uv backend) is installed beside this Python.
-        "PATH": str(Path(sys.executable).parent) + os.pathsep + clean.get("PATH", ""),
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
         "GATE_REQUIREMENT": str(kit),
         "REQUIRE_SERVICES": "1",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -106,7 +105,7 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
         (good / junk).parent.mkdir(parents=True, exist_ok=True)
         (good / junk).write_text(JUNK)
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "build"],
-                            cwd=good, capture_output=True, check=False)
+                            cwd=good, env=child_env(), capture_output=True, check=False)
     assert flake8.returncode == 1, "the junk must be what flake8 reports when it looks at it"
 
     # init runs the new lint and security sessions once and records what they find.
@@ -126,22 +125,29 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
         assert f"* {session}" in run.stderr and "failed" not in run.stderr, run
     assert shows(run.stdout, "PASS", "coverage.line", "line coverage"), run
     assert (good / "coverage.xml").is_file() and (good / "htmlcov/index.html").is_file()
-    [unit_xml] = (good / "reports").glob("junit-unit-py*.xml")
+    # The unit tests ran once per declared Python this machine has (one JUnit file each),
+    # the integration tests on the newest of them.
+    unit_xmls = sorted((good / "reports").glob("junit-unit-py*.xml"))
     [integration_xml] = (good / "reports").glob("junit-integration-py*.xml")
-    unit_suite, unit_tests, unit_failed, _ = junit_counts(unit_xml)
-    assert unit_suite == unit_xml.stem.removeprefix("junit-"), unit_suite
-    assert unit_tests > 20 and unit_failed == 0
+    pythons = [p.stem.removeprefix("junit-unit-py") for p in unit_xmls]
+    assert pythons and set(pythons) <= {"3.10", "3.11", "3.12", "3.13"}, unit_xmls
+    unit_tests = 0
+    for unit_xml in unit_xmls:
+        unit_suite, tests, unit_failed, _ = junit_counts(unit_xml)
+        assert unit_suite == unit_xml.stem.removeprefix("junit-"), unit_suite
+        assert tests > 20 and unit_failed == 0
+        unit_tests += tests
     # The integration tests really ran against Redis: none skipped.
-    python = unit_suite.removeprefix("unit-py")
-    assert junit_counts(integration_xml) == (f"integration-py{python}", 3, 0, 0)
-    # The gate read both JUnit files: every test of both sessions, in two suites.
+    newest = max(pythons, key=lambda v: int(v.split(".")[1]))
+    assert junit_counts(integration_xml) == (f"integration-py{newest}", 3, 0, 0)
+    # The gate read every JUnit file: every test of both sessions, one suite per file.
     total = unit_tests + 3
     assert shows(run.stdout, "PASS", "tests.failures",
                  f"no failures or errors in {total} tests"), run
     assert shows(run.stdout, "PASS", "tests.count", f"{total} tests ran >= 1 required"), run
     assert shows(run.stdout, "PASS", "tests.skipped", f"0 of {total} tests skipped (0.00%) <= "
                  "5.00% allowed"), run
-    assert shows(run.stdout, "PASS", "tests.duration", "2 suites took "), run
+    assert shows(run.stdout, "PASS", "tests.duration", f"{len(unit_xmls) + 1} suites took "), run
     assert shows(run.stdout, "PASS", "findings.baseline", ""), run
     assert "release allowed: 9 of 9 checks passed" in run.stdout, run
 
@@ -192,13 +198,15 @@ def test_the_generated_pipeline_allows_a_good_service_and_blocks_a_bad_one(tmp_p
     assert "< 80.00%" in second.stdout, second
     assert "src/shortlink/app.py: 0.00%" in second.stdout, second
     assert shows(second.stdout, "SKIP", "coverage.diff", "no --diff-against REF given"), second
+    # Two shards per Python.
     shards = sorted((bad / "reports").glob("junit-unit-*.xml"))
-    assert [p.name.rsplit("-", 1)[1] for p in shards] == ["1of2.xml", "2of2.xml"], shards
-    # Both shards' results, each its own suite: the tests pass, the coverage does not.
+    assert [p.name for p in shards] == [f"junit-unit-py{python}-{n}of2.xml"
+                                        for python in pythons for n in (1, 2)], shards
+    # Every shard's results, each its own suite: the tests pass, the coverage does not.
     counts = [junit_counts(p) for p in shards]
     assert [c[0] for c in counts] == [p.stem.removeprefix("junit-") for p in shards], counts
     ran = sum(c[1] for c in counts)
-    assert counts[0][1] > 0 and counts[1][1] > 0
+    assert all(c[1] > 0 for c in counts), counts
     assert shows(second.stdout, "PASS", "tests.failures",
                  f"no failures or errors in {ran} tests"), second
     assert "release blocked: 1 of 10 checks failed" in second.stdout, second

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, outside_coverage, write_package
+from tests.childenv import child_env
+from tests.conftest import ROOT, write_package
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +63,7 @@ def _suite(root: Path) -> None:
 def _covered_lines(root: Path, workers: str) -> dict[str, list[int]]:
     data = root / f"data-{workers}"
     data.mkdir()
-    env = {**outside_coverage(), "COVERAGE_FILE": str(data / ".coverage")}
+    env = child_env(nested=True, COVERAGE_FILE=str(data / ".coverage"))
     run = subprocess.run(
         [sys.executable, "-m", "coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider",
          "-n", workers, "tests"],
@@ -91,7 +92,7 @@ def test_xdist_loses_no_coverage(tmp_path: Path) -> None:
 
 def _nox(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "nox", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={**outside_coverage(), **(env or {})},
+                          text=True, timeout=120, env=child_env(nested=True, **(env or {})),
                           check=False)
 
 
@@ -108,5 +109,5 @@ def test_nox_lists_the_documented_sessions_in_order() -> None:
         if "-" in name:
             version = name.split("-", 1)[1]
             found = subprocess.run([f"python{version}", "-c", ""], capture_output=True,
-                                   check=False)
+                                   env=child_env(), check=False)
             assert found.returncode == 0, f"{name} names an interpreter this machine lacks"

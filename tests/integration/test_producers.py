@@ -10,7 +10,6 @@ The coverage.py and pytest-cov reports are made by really running them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import measure, write_package
 
 pytestmark = pytest.mark.integration
@@ -107,8 +107,8 @@ def test_combined_python_and_javascript_reports(tmp_path: Path, gate_cli) -> Non
 def _coverage_json(root: Path) -> dict[str, int]:
     env_file = root / ".coverage"
     subprocess.run([sys.executable, "-m", "coverage", "json", "-q", "-o", "cov.json",
-                    f"--data-file={env_file}"], cwd=root, check=True, capture_output=True,
-                   timeout=60)
+                    f"--data-file={env_file}"], cwd=root, env=child_env(nested=True),
+                   check=True, capture_output=True, timeout=60)
     totals: dict[str, int] = json.loads((root / "cov.json").read_text())["totals"]
     return totals
 
@@ -149,9 +149,8 @@ def test_real_pytest_cov(branch: bool, tmp_path: Path, gate_cli) -> None:  # typ
             "--cov-report=xml", "test_calc.py"]
     if branch:
         args.insert(-1, "--cov-branch")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE", "COVERAGE"))}
     done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env=env)
+                          env=child_env(nested=True))
     assert (tmp_path / "coverage.xml").is_file(), done.stdout + done.stderr
     # --cov=pkg is a directory: coverage.py names files relative to it, under an
     # absolute <source>.

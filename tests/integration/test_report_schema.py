@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.childenv import child_env
 from tests.cobertura_xml import cobertura
 from tests.conftest import ROOT, run_gate
 from tests.integration.gitrepo import build_project
@@ -138,12 +139,12 @@ def test_the_documented_command_validates_a_report(reports: dict[str, Any],
     report.write_text(json.dumps(reports["tests"]))
     done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema),
                            str(report)], capture_output=True, text=True, timeout=120,
-                          check=False)
+                          env=child_env(), check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     report.write_text(json.dumps({**reports["tests"], "verdict": "maybe"}))
     done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema),
                            str(report)], capture_output=True, text=True, timeout=120,
-                          check=False)
+                          env=child_env(), check=False)
     assert done.returncode == 1, done.stdout + done.stderr
 
 

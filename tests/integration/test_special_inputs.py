@@ -18,6 +18,7 @@ from typing import Callable
 
 import pytest
 
+from tests.childenv import child_env
 from tests.cobertura_xml import cobertura
 
 pytestmark = pytest.mark.integration
@@ -106,8 +107,7 @@ KINDS: dict[str, Callable[[Path], str]] = {"fifo": _fifo, "device": _device}
 
 
 def _run(args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run([sys.executable, "-m", "gate", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "gate", *args], cwd=cwd, env=child_env(),
                           capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 

@@ -11,6 +11,7 @@ from xml.etree import ElementTree  # nosec B405 - parses the gate's own JUnit ou
 
 import pytest
 
+from tests.childenv import child_env
 from tests.conftest import measure, write_package
 
 pytestmark = pytest.mark.integration
@@ -32,9 +33,7 @@ PYTEST_INI = """
 def run_pytest(root: Path, *args: str, junit: str = "junit.xml",
                env: dict[str, str] | None = None) -> Path:
     """Really run pytest in `root`, isolated from this run's plugins, settings and coverage."""
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_"))}
-    env = {**clean, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
+    env = child_env(nested=True, **{"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})})
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
          *args], cwd=root, env=env, capture_output=True, text=True, timeout=180, check=False)

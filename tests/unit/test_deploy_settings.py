@@ -12,6 +12,7 @@ from gate.checks.deploy import FAMILY
 from gate.checks.deploy.settings import configure, guess_format
 from gate.checks.deploy.spec import DeploySettings, Ignore
 from gate.errors import UsageError
+from tests.childenv import child_env
 
 
 def values(table: Any, *argv: str) -> dict[str, Any]:
@@ -101,5 +102,5 @@ def test_the_cli_starts_without_loading_the_deploy_checks_or_their_libraries() -
             "print(sorted(m for m in sys.modules if m.startswith(('gate.checks.deploy.', "
             "'yaml', 'dotenv', 'jsonschema'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+                          env=child_env(), check=True, timeout=60)
     assert done.stdout.strip() == "['gate.checks.deploy.settings']"

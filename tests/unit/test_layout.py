@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import gate
+from tests.childenv import child_env
 
 PACKAGE = Path(gate.__file__).parent
 
@@ -95,7 +96,7 @@ def test_help_loads_no_reader_and_no_check() -> None:
     code = ("import sys, gate.cli; gate.cli.build_parser(); "
             "print('\\n'.join(m for m in sys.modules if m.startswith('gate')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.split()
+                            env=child_env(), check=True).stdout.split()
     heavy = [m for m in loaded
              if m.startswith("gate.readers") or m.endswith((".check", ".probes", ".diff"))]
     assert heavy == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -70,6 +71,10 @@ def test_the_noxfile_and_init_agree_on_python_versions(tmp_path, monkeypatch, ta
 
 def test_reads_the_project(tmp_path, monkeypatch) -> None:
     write_package(tmp_path, {**SRC_LAYOUT, ".venv/lib/junk/__init__.py": ""})
+    # The running Python answers as pythonX.Y, as in a nox session (its venv's bin first),
+    # also when pytest runs from a venv nobody activated.
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent),
+                                                os.environ.get("PATH", "")]))
     noxfile = load_noxfile(tmp_path, """
         [project]
         name = "My.Pkg"

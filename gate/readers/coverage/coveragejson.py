@@ -34,22 +34,25 @@ CHUNK = 1 << 20
 #: A key, a file name or the `meta` object longer than this is refused.
 MAX_STRING = 1 << 20
 
+# No possessive quantifier (Python 3.10 has none): each repetition below stops at a
+# character it cannot match, and a string is one unrolled loop, so a run cut by the window
+# fails in linear time (tests/unit/test_python_versions.py).
 _WS = re.compile(rb"[ \t\r\n]*")
 _STRING = re.compile(rb'"((?:[^"\\\x00-\x1f]|\\.)*)"')
 #: Elements of a number array, each followed by a comma, and one element alone.
-_NUMS = re.compile(rb"(?:[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*,)*+" % LINE_DIGITS)
+_NUMS = re.compile(rb"(?:[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*,)*" % LINE_DIGITS)
 _NUM = re.compile(rb"[ \t\r\n]*(-?\d{1,%d})[ \t\r\n]*" % LINE_DIGITS)
 _NUMBER = rb"[ \t\r\n]*-?\d{1,%d}[ \t\r\n]*" % LINE_DIGITS
 _PAIR = rb"[ \t\r\n]*\[" + _NUMBER + rb"," + _NUMBER + rb"\][ \t\r\n]*"
-_PAIRS = re.compile(rb"(?:" + _PAIR + rb",)*+")
+_PAIRS = re.compile(rb"(?:" + _PAIR + rb",)*")
 _ONE_PAIR = re.compile(_PAIR)
 _INTEGER = re.compile(rb"-?\d+")
 #: What a skipped value may hold between its brackets, in bulk: JSON's own
 #: characters outside strings, whole strings, and flat arrays of numbers.
 _SKIP = re.compile(
-    rb'(?:[ \t\r\n,:0-9eE.+\-truefalsn]++|"(?:[^"\\\x00-\x1f]++|\\.)*+"'
-    rb"|\[[ \t\r\n,0-9eE.+\-]*+\])*+")
-_FLAT = re.compile(rb"\[[ \t\r\n,0-9eE.+\-]*+\]")
+    rb'(?:[ \t\r\n,:0-9eE.+\-truefalsn]+|"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
+    rb"|\[[ \t\r\n,0-9eE.+\-]*\])*")
+_FLAT = re.compile(rb"\[[ \t\r\n,0-9eE.+\-]*\]")
 _SCALAR = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][+\-]?\d+)?|true|false|null")
 
 

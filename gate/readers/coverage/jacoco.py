@@ -36,21 +36,24 @@ HINT = "produce it with JaCoCo's report goal (jacoco:report) or its CLI (`report
 #: Read runs of <line>s and class summaries in bulk; False sends all through expat's events.
 BULK = True
 
-_WS = rb"[ \t\r\n]*+"
+# No possessive quantifier (Python 3.10 has none): each repetition stops at a character it
+# cannot match, and an attribute value is one unrolled loop.
+_WS = rb"[ \t\r\n]*"
 #: An attribute value as JaCoCo writes one: printable ASCII and its five escapes.
-_VALUE = rb'"(?:[ !#-%\'-;=?-~]|&(?:lt|gt|amp|quot|apos);)*+"'
+_PRINTABLE = rb"[ !#-%'-;=?-~]*"
+_VALUE = rb'"' + _PRINTABLE + rb"(?:&(?:lt|gt|amp|quot|apos);" + _PRINTABLE + rb')*"'
 _COUNTER = rb'<counter type="[A-Z]{1,20}" missed="\d{1,20}" covered="\d{1,20}"/>'
 #: What a <class> holds: its methods and counters, stepped over in bulk.
 _CLASS_BODY = re.compile(
     rb"(?:" + _WS + rb"(?:<method name=" + _VALUE + rb" desc=" + _VALUE
-    + rb'(?: line="\d{1,8}")?>(?:' + _WS + _COUNTER + rb")*+" + _WS + rb"</method>|"
-    + _COUNTER + rb"))*+")
+    + rb'(?: line="\d{1,8}")?>(?:' + _WS + _COUNTER + rb")*" + _WS + rb"</method>|"
+    + _COUNTER + rb"))*")
 #: A run of <line>s as JaCoCo writes them.
 _LINES = re.compile(
     rb"(?:" + _WS + rb'<line nr="\d{1,8}" mi="\d{1,10}" ci="\d{1,10}" mb="\d{1,10}"'
-    rb' cb="\d{1,10}"/>)*+')
+    rb' cb="\d{1,10}"/>)*')
 #: The counters that close a <sourcefile>, read in bulk too (for the comparison only).
-_COUNTERS = re.compile(rb"(?:" + _WS + _COUNTER + rb")*+")
+_COUNTERS = re.compile(rb"(?:" + _WS + _COUNTER + rb")*")
 _COUNTER_FIELDS = re.compile(rb'<counter type="([A-Z]+)" missed="(\d+)" covered="(\d+)"/>')
 _KEEP_DIGITS = bytes(c for c in range(256) if c not in b'0123456789"')
 #: Where a bulk read may start: a <class> start tag, or a <sourcefile> one before a <line>.

@@ -56,9 +56,10 @@ _BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
 # typeshed has make_scanner take a make_scanner; it takes a decoder.
 _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
     json.JSONDecoder())  # type: ignore[arg-type]
-#: What a section read whole may hold beside its DA and BRDA runs.
+#: What a section read whole may hold beside its DA and BRDA runs (each record has one
+#: way to match, so a failed fullmatch backtracks linearly; Python 3.10 has no `*+`).
 _OTHERS = re.compile(
-    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*+|(?:LF|LH|BRF|BRH):\d{1,20})\n)*+")
+    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*|(?:LF|LH|BRF|BRH):\d{1,20})\n)*")
 _TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
 
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
