@@ -28,50 +28,53 @@ def _popcount(bitmap: bytes) -> int:
 
 
 class BranchTable(Mapping[int, Ratio]):
-    """Branch counts by line in three flat sequences sorted by line, not a dict of objects.
+    """Branch counts by line in one flat sequence (the lines in order, then the covered
+    counts, then the totals), not a dict of objects.
 
-    A 500 MB report holds over a million branch lines: as `Ratio` objects in a
-    dict they would take hundreds of megabytes; here they take about 12 bytes
-    each. Counts that do not fit an array are kept in lists (they stay exact).
+    A 500 MB report holds over a million branch lines and hundreds of thousands of
+    files: as `Ratio` objects in a dict they would take hundreds of megabytes, and even
+    three arrays a file cost 200 bytes of headers; here a file's table is one array of
+    the narrowest fitting width (about 120 bytes for a usual file). Counts that fit no
+    array are kept in a list (they stay exact).
     """
 
-    __slots__ = ("_lines", "_covered", "_total")
+    __slots__ = ("_data", "_size")
 
     def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
-        self._lines = lines
-        self._covered = covered
-        self._total = total
+        self._size = len(lines)
+        self._data = _compact([*lines, *covered, *total]) if self._size else ()
 
     @classmethod
     def build(cls, lines: Sequence[int], covered: Sequence[int],
               total: Sequence[int]) -> BranchTable:
         """From parallel sequences in any order; a line given twice keeps the larger counts."""
         if all(map(operator.lt, lines, islice(lines, 1, None))):
-            return cls(_compact(lines), _compact(covered), _compact(total))
+            return cls(lines, covered, total)
         merged: dict[int, tuple[int, int]] = {}
         for line, cov, tot in zip(lines, covered, total):
             seen = merged.get(line)
             merged[line] = (cov, tot) if seen is None else (max(seen[0], cov), max(seen[1], tot))
         order = sorted(merged)
-        return cls(_compact(order), _compact([merged[n][0] for n in order]),
-                   _compact([merged[n][1] for n in order]))
+        return cls(order, [merged[n][0] for n in order], [merged[n][1] for n in order])
 
     @property
     def ratio(self) -> Ratio:
         """Covered over measured branches, summed over the lines."""
-        return Ratio(sum(self._covered), sum(self._total))
+        size = self._size
+        return Ratio(sum(self._data[size:2 * size]), sum(self._data[2 * size:]))
 
     def __getitem__(self, line: int) -> Ratio:
-        index = bisect_left(self._lines, line)
-        if index == len(self._lines) or self._lines[index] != line:
+        size = self._size
+        index = bisect_left(self._data, line, 0, size)
+        if index == size or self._data[index] != line:
             raise KeyError(line)
-        return Ratio(self._covered[index], self._total[index])
+        return Ratio(self._data[size + index], self._data[2 * size + index])
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._lines)
+        return islice(self._data, self._size)
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return self._size
 
     def __repr__(self) -> str:
         return f"BranchTable({dict(self.items())!r})"
@@ -80,18 +83,14 @@ class BranchTable(Mapping[int, Ratio]):
 def _compact(values: Sequence[int]) -> Sequence[int]:
     """`values` as an unsigned array of the smallest fitting width, else as a list.
 
-    Branch counts are mostly 0, 1 and 2: a byte each. An empty table shares one tuple.
+    Line numbers and branch counts mostly fit two bytes.
     """
     if not values:
         return ()
-    if isinstance(values, array) and values.typecode == "B":
-        return values  # unsigned, and as narrow as it gets
     top = max(values)
     if min(values) >= 0:
         for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
             if top <= limit:
-                if isinstance(values, array) and values.typecode == code:
-                    return values
                 return array(code, values)
     return list(values)
 
