@@ -28,21 +28,32 @@ def _popcount(bitmap: bytes) -> int:
 
 
 class BranchTable(Mapping[int, Ratio]):
-    """Branch counts by line in one flat sequence (the lines in order, then the covered
-    counts, then the totals), not a dict of objects.
+    """Branch counts by line in flat arrays sorted by line, not a dict of objects.
 
     A 500 MB report holds over a million branch lines and hundreds of thousands of
-    files: as `Ratio` objects in a dict they would take hundreds of megabytes, and even
-    three arrays a file cost 200 bytes of headers; here a file's table is one array of
-    the narrowest fitting width (about 120 bytes for a usual file). Counts that fit no
-    array are kept in a list (they stay exact).
+    files: as `Ratio` objects in a dict they would take hundreds of megabytes, and three
+    arrays a file cost 200 bytes of headers. Here the lines are one array and the counts
+    (the covered ones, then the totals) another, each of the narrowest fitting width; when
+    one array of the lines and counts together is no larger (a short table, or lines
+    that fit the counts' width), it is that one array, `_lines` and `_counts` both.
+    Counts that fit no array are kept in a list (they stay exact).
     """
 
-    __slots__ = ("_data", "_size")
+    __slots__ = ("_lines", "_counts", "_size")
 
     def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
-        self._size = len(lines)
-        self._data = _compact([*lines, *covered, *total]) if self._size else ()
+        self._size = size = len(lines)
+        self._lines: Sequence[int] = ()
+        self._counts: Sequence[int] = ()
+        if not size:
+            return
+        apart_lines = _compact(lines)
+        apart_counts = _compact([*covered, *total])
+        together = _compact([*lines, *covered, *total])
+        if _bytes(together) <= _bytes(apart_lines) + _bytes(apart_counts):
+            self._lines = self._counts = together
+        else:
+            self._lines, self._counts = apart_lines, apart_counts
 
     @classmethod
     def build(cls, lines: Sequence[int], covered: Sequence[int],
@@ -57,27 +68,44 @@ class BranchTable(Mapping[int, Ratio]):
         order = sorted(merged)
         return cls(order, [merged[n][0] for n in order], [merged[n][1] for n in order])
 
+    def _start(self) -> int:
+        """Where the covered counts start in `_counts`."""
+        return self._size if self._counts is self._lines else 0
+
     @property
     def ratio(self) -> Ratio:
         """Covered over measured branches, summed over the lines."""
-        size = self._size
-        return Ratio(sum(self._data[size:2 * size]), sum(self._data[2 * size:]))
+        start, size = self._start(), self._size
+        counts = self._counts
+        return Ratio(sum(counts[start:start + size]), sum(counts[start + size:start + 2 * size]))
 
     def __getitem__(self, line: int) -> Ratio:
         size = self._size
-        index = bisect_left(self._data, line, 0, size)
-        if index == size or self._data[index] != line:
+        index = bisect_left(self._lines, line, 0, size)
+        if index == size or self._lines[index] != line:
             raise KeyError(line)
-        return Ratio(self._data[size + index], self._data[2 * size + index])
+        at = self._start() + index
+        return Ratio(self._counts[at], self._counts[at + size])
 
     def __iter__(self) -> Iterator[int]:
-        return islice(self._data, self._size)
+        return islice(self._lines, self._size)
 
     def __len__(self) -> int:
         return self._size
 
     def __repr__(self) -> str:
         return f"BranchTable({dict(self.items())!r})"
+
+
+#: The bytes of an array's header (a list of huge counts is counted as larger than any).
+_ARRAY_HEADER = 64
+
+
+def _bytes(values: Sequence[int]) -> int:
+    """About what `values` costs in memory, to choose between one array and two."""
+    if isinstance(values, array):
+        return _ARRAY_HEADER + values.itemsize * len(values)
+    return 1 << 62
 
 
 def _compact(values: Sequence[int]) -> Sequence[int]:
