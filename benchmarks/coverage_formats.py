@@ -11,12 +11,19 @@ exactly as the producer wrote them, in a temporary folder deleted afterwards.
 Each measurement is a subprocess, the median of --repeat runs, with its peak RSS:
 
 - floors: for a line format, a bare `for line in file` over the file opened in
-  binary (what looking at every line costs at all; a block-wise `split` is shown
-  too, as the lowest conceivable cost); for XML, pyexpat with no handlers fed 1 MB
+  binary (what looking at every line costs at all), and beside it two C-level
+  tokenisations of 1 MB blocks: `split` at line breaks, and `re`, re.finditer of
+  every record's key and value (what any reader that visits each record in C
+  costs; the ratio is printed against both); for XML, pyexpat with no handlers fed 1 MB
   chunks (as benchmarks/coverage_parse.py); for coverage.py JSON, a bare read of
   the file in 1 MB blocks (its lines are the whole document, and the json module
   would load it all: neither is a floor), so its ratio is to I/O alone;
-- the gate: the whole `python -m gate check --coverage-file F --min-coverage 0`.
+- the gate: the whole `python -m gate check --coverage-file F --min-coverage 0`;
+- counted in another child: the files the report names, and how many records (LCOV)
+  or <line>s (JaCoCo, Clover) the reader took in bulk, of all.
+
+Memory follows the files: at the end, for each case measured at two sizes, the peak
+RSS each more file costs and the number of files at which it reaches 64 MB.
 
 Targets (issue 15): LCOV at most 3x its floor at 100 MB, JaCoCo at most 2.5x the
 expat floor; peak RSS under 64 MB at 500 MB for every format.
@@ -60,6 +67,19 @@ with open(sys.argv[1], "rb") as handle:
         lines = (rest + block).split(b"\\n")
         rest = lines.pop()
 """
+RE_FLOOR = """
+import re
+import sys
+RECORD = re.compile(rb"^([A-Za-z_]+)(?::([^\\n]*))?\\n", re.M)
+with open(sys.argv[1], "rb") as handle:
+    rest = b""
+    while block := handle.read(1 << 20):
+        data = rest + block
+        cut = data.rfind(b"\\n") + 1
+        rest = data[cut:]
+        for record in RECORD.finditer(data, 0, cut):
+            pass
+"""
 READ_FLOOR = """
 import sys
 with open(sys.argv[1], "rb", buffering=0) as handle:
@@ -74,6 +94,38 @@ with open(sys.argv[1], "rb") as handle:
     while chunk := handle.read(1 << 20):
         parser.Parse(chunk, False)
 parser.Parse(b"", True)
+"""
+#: In a child: how many files the report names, and how many of its records (LCOV) or
+#: <line>s (XML) the reader took in bulk, of all ("-" where the format has no bulk path).
+COUNT = """
+import sys
+from pathlib import Path
+from gate.readers import xmlsafe
+from gate.readers.coverage import read
+kind, path = sys.argv[1], Path(sys.argv[2])
+data, _ = read(path)
+bulk = "-"
+if kind == "lcov":
+    from gate.readers.coverage import lcov
+    reader = lcov._Reader(path)
+    with open(path, "rb") as handle:
+        reader.parse(handle)
+    bulk = f"{reader.bulk_lines}/{reader.line}"
+elif kind in ("jacoco", "clover"):
+    total, tail = 0, b""
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            chunk = tail + block
+            total += chunk.count(b"<line ")
+            tail = chunk[-5:]
+    done = 0
+    if kind == "jacoco":
+        from gate.readers.coverage import jacoco
+        reader = jacoco._Reader(path)
+        xmlsafe.read(path, "coverage report", "", "", reader.parse)
+        done = reader.bulk_lines
+    bulk = f"{done}/{total}"
+print(len(data.files), bulk)
 """
 #: The unit tests whose run gives the real coverage.py reports (this project measuring itself).
 MEASURED_TESTS = ["tests/unit/test_coverage_formats.py", "tests/unit/test_cobertura.py",
@@ -268,6 +320,19 @@ def cases(real: dict[str, Path]) -> Iterator[tuple[str, str, Path, Callable[...,
     yield "clover", "istanbul (c8)", FIXTURES / "c8-clover.xml", scale_clover, "expat"
 
 
+def print_memory(memory: dict[str, list[tuple[int, float]]]) -> None:
+    """Per case measured at two sizes or more: the peak RSS each more file costs (the slope
+    between the smallest and the largest size), and the files at which it reaches 64 MB."""
+    print(f"{'memory by files':<32} {'bytes/file':>10} {'files at 64 MB':>15}")
+    for case, points in memory.items():
+        (few, low), (many, high) = min(points), max(points)
+        if many <= few:
+            continue
+        slope = (high - low) * (1 << 20) / (many - few)
+        at = few + (TARGET_RSS_MB - low) * (1 << 20) / slope if slope > 0 else float("inf")
+        print(f"{case:<32} {slope:10.0f} {at:15,.0f}")
+
+
 def main() -> int:
     """Make the real reports, scale, measure and print; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -285,12 +350,17 @@ def main() -> int:
     longer = [int(n) for n in args.longer.split(",") if n.strip()]
     missed = []
     print(f"python {sys.version.split()[0]}; median of {args.repeat}; seconds are the child's"
-          " CPU time (user + system; wall in brackets); RSS is its peak")
-    print(f"{'format':<14} {'producer':<16} {'size':>5} {'floor':>6} {'floor s':>13}"
-          f" {'split s':>7} {'gate s':>13} {'MB/s':>6} {'ratio':>6} {'RSS':>7}  result")
+          " CPU time (user + system; wall in brackets); RSS is its peak. Floors: line = `for"
+          " line in file`; split = 1 MB blocks split at line breaks; re = re.finditer of"
+          " every record (key and value) over 1 MB blocks; expat = pyexpat with no handlers;"
+          " read = the bytes read. Ratios: the gate's CPU time over each floor's.")
+    print(f"{'format':<14} {'producer':<17} {'size':>5} {'floor':>6} {'floor s':>13}"
+          f" {'split s':>7} {'re s':>6} {'gate s':>13} {'MB/s':>6} {'ratio':>6} {'re ratio':>8}"
+          f" {'RSS':>7} {'files':>9} {'bulk/all':>19}  result")
     with tempfile.TemporaryDirectory(dir=args.tmp, prefix="gate-formats-") as tmp:
         folder = Path(tmp)
         real = real_coverage_py(folder)
+        memory: dict[str, list[tuple[int, float]]] = {}
         for (kind, producer, source, scale, floor_kind), size, times in (
                 (case, size, times) for case in cases(real) for times in longer
                 for size in sizes):
@@ -301,28 +371,39 @@ def main() -> int:
             mb = path.stat().st_size / MB
             script = {"expat": EXPAT_FLOOR, "read": READ_FLOOR}.get(floor_kind, LINE_FLOOR)
             floor = median_of([sys.executable, "-c", script, str(path)], args.repeat, folder)
-            split = (median_of([sys.executable, "-c", SPLIT_FLOOR, str(path)], args.repeat,
-                               folder)
-                     if floor_kind == "line" else None)
+            split = tokens = None
+            if floor_kind == "line":
+                split = median_of([sys.executable, "-c", SPLIT_FLOOR, str(path)], args.repeat,
+                                  folder)
+                tokens = median_of([sys.executable, "-c", RE_FLOOR, str(path)], args.repeat,
+                                   folder)
             gate = median_of([sys.executable, "-m", "gate", "check", "--coverage-file",
                               str(path), "--min-coverage", "0"], args.repeat, folder)
+            counted = subprocess.run([sys.executable, "-c", COUNT, kind, str(path)], cwd=ROOT,
+                                     check=True, capture_output=True, text=True).stdout.split()
+            files, bulk = int(counted[0]), counted[1]
             ratio = gate[0] / floor[0]
+            name = producer + ("" if times == 1 else f" x{times}")
+            memory.setdefault(f"{kind:<14} {name:<17}", []).append((files, gate[2]))
             shown_split = f"{split[0]:7.2f}" if split else f"{'':>7}"
-            print(f"{kind:<14} {producer + ('' if times == 1 else f' x{times}'):<16}"
-                  f" {mb:4.0f}M {floor_kind:>6}"
-                  f" {floor[0]:6.2f} ({floor[1]:4.1f}) {shown_split}"
+            shown_re = f"{tokens[0]:6.2f}" if tokens else f"{'':>6}"
+            re_ratio = f"{gate[0] / tokens[0]:7.2f}x" if tokens else f"{'':>8}"
+            print(f"{kind:<14} {name:<17} {mb:4.0f}M {floor_kind:>6}"
+                  f" {floor[0]:6.2f} ({floor[1]:4.1f}) {shown_split} {shown_re}"
                   f" {gate[0]:6.2f} ({gate[1]:4.1f}) {mb / gate[0]:6.1f} {ratio:5.2f}x"
-                  f" {gate[2]:5.1f}MB  {gate[4][:50]} (exit {gate[3]})", flush=True)
+                  f" {re_ratio} {gate[2]:5.1f}MB {files:>9,} {bulk:>19}"
+                  f"  {gate[4][:40]} (exit {gate[3]})", flush=True)
             target = TARGETS.get(kind)
             if gate[3] != 0:
-                missed.append(f"{kind} {producer} x{times} {size} MB: the gate exited {gate[3]}")
+                missed.append(f"{kind} {name} {size} MB: the gate exited {gate[3]}")
             if target is not None and size == 100 and ratio > target:
-                missed.append(f"{kind} {producer} x{times} {size} MB: {ratio:.2f}x the floor"
+                missed.append(f"{kind} {name} {size} MB: {ratio:.2f}x the {floor_kind} floor"
                               f" (target {target}x)")
             if size >= 500 and gate[2] >= TARGET_RSS_MB:
-                missed.append(f"{kind} {producer} x{times} {size} MB: peak RSS {gate[2]:.1f} MB"
+                missed.append(f"{kind} {name} {size} MB: peak RSS {gate[2]:.1f} MB"
                               f" (target < {TARGET_RSS_MB} MB)")
             path.unlink()
+    print_memory(memory)
     for line in missed:
         print("target missed:", line)
     print("targets met" if not missed else f"{len(missed)} target(s) missed")

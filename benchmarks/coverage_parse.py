@@ -77,7 +77,7 @@ with open(sys.argv[1], "rb") as handle:
         data = tail + block  # the 5 bytes kept hold no whole "<line ": none counted twice
         total += data.count(b"<line ")
         tail = data[-5:]
-print(reader.bulk_lines, total)
+print(reader.bulk_lines, total, len(reader.files))
 """
 
 
@@ -331,12 +331,12 @@ def measure(path: Path, rounds: int) -> dict[str, float | int | str]:
             "status": status, "verdict": verdict}
 
 
-def count(path: Path) -> tuple[int, int]:
-    """Lines the reader took in bulk, and all <line> elements in the file."""
+def count(path: Path) -> tuple[int, int, int]:
+    """Lines the reader took in bulk, all <line> elements in the file, and its files."""
     done = subprocess.run([sys.executable, "-c", COUNT, str(path)], capture_output=True,
                           text=True, check=True, cwd=ROOT)
-    bulk, total = (int(n) for n in done.stdout.split())
-    return bulk, total
+    bulk, total, files = (int(n) for n in done.stdout.split())
+    return bulk, total, files
 
 
 def seeds(folder: Path, only: set[str] | None,
@@ -375,6 +375,20 @@ def seeds(folder: Path, only: set[str] | None,
     return found
 
 
+def print_memory(memory: dict[str, list[tuple[int, float]]]) -> None:
+    """Per producer measured at two sizes or more: the peak RSS each more file costs (the
+    slope between the smallest and the largest size), and the files at which it reaches
+    64 MB (with --same-files the files do not grow: nothing to print)."""
+    print(f"{'memory by files':<19} {'bytes/file':>10} {'files at 64 MB':>15}")
+    for name, points in memory.items():
+        (few, low), (many, high) = min(points), max(points)
+        if many <= few:
+            continue
+        slope = (high - low) * (1 << 20) / (many - few)
+        at = few + (TARGET_RSS_MB - low) * (1 << 20) / slope if slope > 0 else float("inf")
+        print(f"{name:<19} {slope:10.0f} {at:15,.0f}")
+
+
 def main() -> int:
     """Make the real reports, scale them, measure, print; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -411,7 +425,9 @@ def main() -> int:
         if only is None or "synthetic" in only:
             reports["synthetic"] = "synthetic"
         print(f"{'producer':<19} {'size':>5} {'floor s':>8} {'gate s':>7} {'ratio':>6}"
-              f" {'ratios':>17} {'gate RSS':>9} {'bulk lines':>11} {'event lines':>11}  verdict")
+              f" {'ratios':>17} {'gate RSS':>9} {'files':>9} {'bulk lines':>11} {'event lines':>11}"
+              "  verdict")
+        memory: dict[str, list[tuple[int, float]]] = {}
         for name, seed in reports.items():
             if isinstance(seed, str) and seed != "synthetic":
                 print(f"{name:<19} {seed}")
@@ -426,12 +442,14 @@ def main() -> int:
                 else:
                     scale(Path(seed), path, size * MB, args.same_files)
                 mb = path.stat().st_size / MB
-                bulk, total = count(path)
+                bulk, total, files = count(path)
                 got = measure(path, args.rounds)
+                memory.setdefault(name, []).append((files, float(got["rss"])))
                 ratios = "/".join(f"{r:.2f}" for r in got["ratios"])  # type: ignore[attr-defined]
                 print(f"{name:<19} {mb:4.0f}M {got['floor']:8.2f} {got['gate']:7.2f}"
-                      f" {got['ratio']:5.2f}x {ratios:>17} {got['rss']:7.1f}MB {bulk:>11,}"
-                      f" {total - bulk:>11,}  {got['verdict'][:40]} (exit {got['status']})",
+                      f" {got['ratio']:5.2f}x {ratios:>17} {got['rss']:7.1f}MB {files:>9,}"
+                      f" {bulk:>11,} {total - bulk:>11,}  {got['verdict'][:40]}"
+                      f" (exit {got['status']})",
                       flush=True)
                 if got["status"] != 0:
                     missed.append(f"{name} {size} MB: the gate exited {got['status']}")
@@ -442,6 +460,7 @@ def main() -> int:
                     missed.append(f"{name} {size} MB: peak RSS {got['rss']:.1f} MB"
                                   f" (target < {TARGET_RSS_MB} MB)")
                 path.unlink()
+    print_memory(memory)
     for line in missed:
         print("target missed:", line)
     print("targets met" if not missed else f"{len(missed)} target(s) missed")

@@ -9,9 +9,67 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping
+from itertools import islice
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence, TypeVar, overload
 
 from gate.exitcodes import ExitCode
+
+
+_Item = TypeVar("_Item")
+
+
+class LazyRows(Sequence[dict[str, Any]]):
+    """Rows of a check's `data` made only when they are read, from the items they describe.
+
+    A report of 200,000 files would otherwise hold a dict of dicts per file (about
+    600 bytes each) for the whole run, though only the JSON report writes them; the
+    renderers read them through `rows()`, which makes each row as it is written.
+    """
+
+    __slots__ = ("_items", "_row")
+
+    def __init__(self, items: Collection[_Item], row: Callable[[_Item], dict[str, Any]]) -> None:
+        self._items: Collection[Any] = items
+        self._row: Callable[[Any], dict[str, Any]] = row
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._row, self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError(index)
+        return next(islice(self, index % size, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyRows, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyRows({list(self)!r})"
+
+
+def rows(value: Any) -> Any:
+    """`value` with any LazyRows in it (directly, or in a dict or list) made into a list."""
+    if isinstance(value, LazyRows):
+        return list(value)
+    if isinstance(value, dict):
+        return {key: rows(item) for key, item in value.items()}
+    return value
 
 
 class Status(str, enum.Enum):

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from gate import __version__
-from gate.model import CheckResult, Report, Status
+from gate.model import CheckResult, Report, Status, rows
 
 SCHEMA_VERSION = 1
 #: The report's JSON Schema, as a resource of the `gate.report` package.
@@ -58,7 +58,7 @@ def _check(check: CheckResult) -> dict[str, Any]:
         {k: v for k, v in vars(f).items() if v is not None} for f in check.findings
     ]
     if check.data:
-        out["data"] = dict(check.data)
+        out["data"] = rows(dict(check.data))
     return out
 
 

@@ -351,6 +351,19 @@ def test_combine_and_select() -> None:
     assert combine([one]) is one
 
 
+def test_files_without_branches_share_empty_arrays_that_stay_empty(tmp_path: Path) -> None:
+    for bulk in (True, False):
+        cobertura.BULK = bulk
+        try:
+            data, _ = _read(tmp_path, report_text({"a.py": [(1, 1, "1/2"), (2, 0, "0/2")],
+                                                   "b.py": [(1, 1), (3, 0)]}))
+        finally:
+            cobertura.BULK = True
+        assert data.files["a.py"].branches == {1: Ratio(1, 2), 2: Ratio(0, 2)}
+        assert data.files["b.py"].branches == {} and data.files["b.py"].lines == Ratio(1, 2)
+        assert len(cobertura._NO_LINES) == 0 and len(cobertura._NO_COUNTS) == 0
+
+
 def test_branch_table_is_a_compact_mapping() -> None:
     table = BranchTable.build([9, 2, 9, 5], [1, 0, 2, 3], [2, 2, 2, 4])
     assert list(table) == [2, 5, 9]
@@ -362,6 +375,20 @@ def test_branch_table_is_a_compact_mapping() -> None:
     huge = BranchTable.build([1, 2], [2**70, 1], [2**71, 2])
     assert huge.ratio == Ratio(2**70 + 1, 2**71 + 2)
     assert "BranchTable" in repr(table)
+
+
+def test_branch_table_keeps_lines_and_counts_apart_when_that_is_smaller() -> None:
+    lines = list(range(1000, 1400, 4))  # two bytes a line; the counts fit one
+    covered = [n % 3 for n in range(100)]
+    total = [2 + n % 2 for n in range(100)]
+    apart = BranchTable(lines, covered, total)
+    assert apart._lines is not apart._counts  # 264 + 64 bytes, not 664 in one array
+    short = BranchTable([1000, 1004], [1, 0], [2, 2])
+    assert short._lines is short._counts  # one header is smaller for two lines
+    for table, (cov, tot) in ((apart, (covered, total)), (short, ([1, 0], [2, 2]))):
+        assert table == {line: Ratio(c, t) for line, c, t in zip(table, cov, tot)}
+        assert table.ratio == Ratio(sum(cov), sum(tot)) and len(table) == len(cov)
+        assert table[1004] == Ratio(cov[1], tot[1]) and 1001 not in table and 999 not in table
 
 
 def test_branch_counts_widen_from_bytes_to_words(tmp_path: Path) -> None:

@@ -80,6 +80,41 @@ def test_lcov_bulk_and_record_by_record_agree(sample: str, monkeypatch) -> None:
     assert fast.has_branches
 
 
+SECTIONS = (
+    "SF:utf8.js\nFN:1,gr\u00f6\u00dfe\nFNDA:1,gr\u00f6\u00dfe\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n"
+    "SF:brda-first.c\nBRDA:3,0,0,1\nBRDA:3,0,1,0\nFNF:0\nDA:3,4\nDA:4,0\nBRF:2\nBRH:1\n"
+    "end_of_record\n"
+    "SF:interleaved.c\nDA:1,1\nBRDA:1,0,0,1\nDA:2,0\nBRDA:2,0,0,0\nLF:2\nLH:9\n"
+    "end_of_record\n"
+    "SF:empty.py\nend_of_record\n")
+
+
+def test_lcov_sections_of_every_layout_read_alike_both_ways(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "lcov.info"
+    path.write_text(SECTIONS, encoding="utf-8")
+    results = []
+    for bulk, chunk in ((True, lcov.CHUNK), (False, lcov.CHUNK), (True, 5)):
+        monkeypatch.setattr(lcov, "BULK", bulk)
+        monkeypatch.setattr(lcov, "CHUNK", chunk)
+        data, warnings = lcov.read(path)
+        results.append((_shape(data), warnings))
+    assert results[0] == results[1] == results[2]
+    shape, warnings = results[0]
+    assert shape["brda-first.c"] == ([3, 4], [4], {3: (1, 2)})
+    assert shape["interleaved.c"] == ([1, 2], [2], {1: (1, 1), 2: (0, 1)})
+    assert len(warnings) == 1 and "LH:9 for 'interleaved.c'" in warnings[0]
+
+
+def test_lcov_a_function_name_that_is_not_utf8_is_refused_both_ways(
+        tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "lcov.info"
+    path.write_bytes(b"SF:a.c\nFN:1,f\xff\nDA:1,1\nend_of_record\n")
+    for bulk in (True, False):
+        monkeypatch.setattr(lcov, "BULK", bulk)
+        with pytest.raises(InputError, match="line 2: a line that is not UTF-8"):
+            lcov.read(path)
+
+
 def test_lcov_records_mean_what_geninfo_says(tmp_path: Path) -> None:
     path = tmp_path / "lcov.info"
     path.write_bytes(

@@ -132,8 +132,8 @@ def test_json_report_round_trip(tmp_path: Path) -> None:
 
 
 def test_coverage_line_is_preferred(tmp_path: Path) -> None:
-    line_rows = file_rows(snap({"x.py": (1, 2, 0, 0)}, branches=False))
-    ratchet_rows = file_rows(snap({"y.py": (1, 1, 0, 0)}))
+    line_rows = list(file_rows(snap({"x.py": (1, 2, 0, 0)}, branches=False)))
+    ratchet_rows = list(file_rows(snap({"y.py": (1, 1, 0, 0)})))
     document = {"schema_version": 1, "checks": [
         {"id": "coverage.ratchet", "data": {"files": ratchet_rows}},
         {"id": "coverage.line", "data": {"files": line_rows}},

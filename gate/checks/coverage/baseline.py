@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 
 from gate import inputs, numeric
 from gate.errors import InputError
-from gate.model import Ratio
+from gate.model import LazyRows, Ratio
 from gate.readers.coverage.model import CoverageData
 
 #: The checks whose `data.files` hold per-file counts, in the order they are looked for.
@@ -71,14 +71,17 @@ def snapshot(data: CoverageData) -> Snapshot:
     return Snapshot(files, data.has_branches)
 
 
-def file_rows(snap: Snapshot) -> list[dict[str, Any]]:
-    """Per-file counts as the JSON report writes them (and `read_baseline` reads them)."""
-    return [
-        {"name": name,
-         "lines": {"covered": f.lines.covered, "total": f.lines.total},
-         "branches": {"covered": f.branches.covered, "total": f.branches.total}}
-        for name, f in snap.files.items()
-    ]
+def file_rows(snap: Snapshot) -> LazyRows:
+    """Per-file counts as the JSON report writes them (and `read_baseline` reads them),
+    made when the report is written."""
+    return LazyRows(snap.files.items(), _file_row)
+
+
+def _file_row(item: tuple[str, FileCounts]) -> dict[str, Any]:
+    name, f = item
+    return {"name": name,
+            "lines": {"covered": f.lines.covered, "total": f.lines.total},
+            "branches": {"covered": f.branches.covered, "total": f.branches.total}}
 
 
 def read_baseline(path: Path) -> tuple[Snapshot, list[str]]:

@@ -10,9 +10,9 @@ from typing import Any, Sequence
 
 from gate.checks.coverage.settings import CoverageSettings
 from gate.errors import InputError
-from gate.model import CheckResult, Finding, Ratio, Status
+from gate.model import CheckResult, Finding, LazyRows, Ratio, Status
 from gate.readers.coverage import read
-from gate.readers.coverage.model import CoverageData, combine, rename
+from gate.readers.coverage.model import CoverageData, FileCoverage, combine, rename
 from gate.thresholds import show, show_threshold
 
 WORST_SHOWN = 10
@@ -41,7 +41,8 @@ def evaluate(settings: CoverageSettings) -> list[CheckResult]:
     if data.lines.total == 0:
         raise InputError(f"the files of {names} that --include/--exclude keep measure no lines",
                          "widen --include or narrow --exclude")
-    files_data = [_file_row(f.name, f.lines, f.branch_ratio) for f in data.files.values()]
+    # Made when the JSON report is written, not held beside the line model meanwhile.
+    files_data = LazyRows(data.files.values(), _file_row)
     results = []
     if settings.min_lines is not None:
         results.append(_total("coverage.line", "line coverage", data.lines, settings.min_lines,
@@ -89,9 +90,10 @@ def _same_names(reports: list[CoverageData], settings: CoverageSettings) -> list
     return [rename(data, names) for data, names in zip(reports, renames)]
 
 
-def _file_row(name: str, lines: Ratio, branches: Ratio) -> dict[str, Any]:
+def _file_row(file: FileCoverage) -> dict[str, Any]:
+    lines, branches = file.lines, file.branch_ratio
     return {
-        "name": name,
+        "name": file.name,
         "lines": {"covered": lines.covered, "total": lines.total},
         "branches": {"covered": branches.covered, "total": branches.total},
     }

@@ -90,6 +90,11 @@ class _Bad(Exception):
     """A malformed value inside the report; turned into an InputError with the line."""
 
 
+#: What a file without branch lines holds instead of arrays of its own (never written to).
+_NO_LINES: array[int] = array("I")
+_NO_COUNTS: array[int] = array("B")
+
+
 class _File:
     """One file's lines as two bitmaps (Python ints) and its branch lines as flat arrays."""
 
@@ -97,14 +102,22 @@ class _File:
 
     def __init__(self) -> None:
         self.measured = self.covered = 0
-        self.lines: array[int] = array("I")
+        # Shared empty arrays until the first branch line: three arrays of its own would
+        # cost each file 200 bytes while the report is read, and many files have no branch.
+        self.lines: array[int] = _NO_LINES
         # Branch counts are mostly 0, 1 and 2: a byte each, widened when one is larger.
-        self.bcovered: array[int] | list[int] = array("B")
-        self.btotal: array[int] | list[int] = array("B")
+        self.bcovered: array[int] | list[int] = _NO_COUNTS
+        self.btotal: array[int] | list[int] = _NO_COUNTS
         self.limit: int | None = 0xFF
+
+    def _start(self) -> None:
+        """The file's own arrays, at its first branch line (the shared ones stay empty)."""
+        self.lines, self.bcovered, self.btotal = array("I"), array("B"), array("B")
 
     def add_branch(self, line: int, covered: int, total: int) -> None:
         """Record a branch line (duplicates are resolved when the file is built)."""
+        if self.lines is _NO_LINES:
+            self._start()
         if self.limit is not None and total > self.limit:
             self._widen(total)
         self.lines.append(line)
@@ -113,6 +126,8 @@ class _File:
 
     def add_branches(self, lines: Iterable[int], covered: list[int], total: list[int]) -> None:
         """Record many branch lines at once (the counts already checked)."""
+        if self.lines is _NO_LINES:
+            self._start()
         if self.limit is not None and max(total) > self.limit:
             self._widen(max(total))
         self.lines.extend(lines)

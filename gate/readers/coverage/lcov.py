@@ -49,17 +49,18 @@ _MAX_COUNT = 10**COUNT_DIGITS - 1
 _NOT_DA = re.compile(rb"\n(?!DA:)")
 _NOT_BRDA = re.compile(rb"\n(?!BRDA:)")
 _DIGITS_AND_COMMAS = b"0123456789,"
-#: BRDA fields read in bulk: the line number, and what follows the last comma.
-_BRDA_LINE = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(?:-|\d{1,20})\n", re.M)
-_BRDA_TAKEN = re.compile(rb",(-|\d{1,20})\n")
+#: BRDA fields read in bulk, in one pass: the line number, and what follows the last comma
+#: (the block and the branch, which may hold commas, between them).
+_BRDA = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(-|\d{1,20})\n", re.M)
 #: json's own C scanner, without the module's per-call wrappers (runs are short).
 # typeshed has make_scanner take a make_scanner; it takes a decoder.
 _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
     json.JSONDecoder())  # type: ignore[arg-type]
-#: What a section read whole may hold beside its DA and BRDA runs (each record has one
-#: way to match, so a failed fullmatch backtracks linearly; Python 3.10 has no `*+`).
+#: What a section read whole may hold beside its DA and BRDA runs (in ASCII; each record
+#: has one way to match, so a failed fullmatch backtracks linearly; Python 3.10 has no `*+`).
 _OTHERS = re.compile(
-    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n]*|(?:LF|LH|BRF|BRH):\d{1,20})\n)*")
+    rb"(?:(?:(?:TN|VER|FN|FNDA|FNF|FNH|FNL|FNA):[^\r\n\x80-\xff]*"
+    rb"|(?:LF|LH|BRF|BRH):\d{1,20})\n)*")
 _TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
 
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -139,39 +140,43 @@ class _Reader:
 
     def _whole_section(self, block: bytes, start: int, end: int) -> bool:
         """Read a whole section (SF at `start`, end_of_record at `end`) in bulk: its DA and
-        BRDA runs converted at once, its other records checked by one expression. False,
-        having read nothing, when it is not that simple (the caller goes record by record)."""
+        BRDA runs converted at once, the records around them checked in place by one
+        expression. False, having read nothing, when it is not that simple (the caller
+        goes record by record)."""
         eol = block.find(b"\n", start, end)
         name = block[start + 3:eol]
         if not name or not name.isascii() or b"\r" in name:
             return False
-        body = eol + 1
-        da = _run_start(block, b"DA:", body, end)
-        da_end = _NOT_DA.search(block, da).end() if da >= 0 else -1  # type: ignore[union-attr]
-        brda = _run_start(block, b"BRDA:", body, end)
-        brda_end = (_NOT_BRDA.search(block, brda).end()  # type: ignore[union-attr]
-                    if brda >= 0 else -1)
-        cuts = sorted((a, b) for a, b in ((da, da_end), (brda, brda_end)) if a >= 0)
-        rest, at = [], body
-        for cut_start, cut_end in cuts:
-            if cut_start < at:
+        # Each run starts at a line start after the SF line (eol is its line break).
+        da = block.find(b"\nDA:", eol, end) + 1
+        brda = block.find(b"\nBRDA:", eol, end) + 1
+        da_end = _NOT_DA.search(block, da).end() if da else 0  # type: ignore[union-attr]
+        brda_end = _NOT_BRDA.search(block, brda).end() if brda else 0  # type: ignore[union-attr]
+        runs = [(da, da_end)] if da else []
+        if brda:
+            runs.insert(0 if brda < da else len(runs), (brda, brda_end))
+        totals: list[tuple[bytes, bytes]] = []
+        at = eol + 1
+        for run_start, run_end in (*runs, (end, end)):
+            if run_start < at or _OTHERS.fullmatch(block, at, run_start) is None:
                 return False
-            rest.append(block[at:cut_start])
-            at = cut_end
-        rest.append(block[at:end])
-        others = b"".join(rest)
-        if not others.isascii() or _OTHERS.fullmatch(others) is None:
+            if at < run_start:
+                totals += _TOTALS.findall(block, at, run_start)
+            at = run_end
+        converted = _da_numbers(block, da, da_end) if da else None
+        if da and converted is None:
+            return False
+        branches = _brda_numbers(block, brda, brda_end) if brda else None
+        if brda and branches is None:
             return False
         section = _Section(name.decode("ascii"), self.budget, self.line + 1)
-        if da >= 0:
-            converted = _da_numbers(block, da, da_end)
-            if converted is None:
-                return False
+        if converted is not None:
             lines, counts, top = converted
             section.lines.add_run(lines, compress(lines, counts), top)
-        if brda >= 0 and not _add_brda(section, block, brda, brda_end):
-            return False
-        section.declared = {key.decode(): int(value) for key, value in _TOTALS.findall(others)}
+        if branches is not None:
+            _add_brda(section, branches)
+        if totals:
+            section.declared = {key.decode(): int(value) for key, value in totals}
         self._close(section)
         records = block.count(b"\n", start, end) + 1
         self.line += records
@@ -197,8 +202,10 @@ class _Reader:
 
     def _brda_run(self, block: bytes, pos: int, end: int) -> bool:
         """Read BRDA records in bulk; False when the run is not simple."""
-        if self.section is None or not _add_brda(self.section, block, pos, end):
+        branches = _brda_numbers(block, pos, end)
+        if self.section is None or branches is None:
             return False
+        _add_brda(self.section, branches)
         records = block.count(b"\n", pos, end)
         self.line += records
         self.bulk_lines += records
@@ -279,14 +286,6 @@ class _Reader:
         return CoverageData(self.files, (), has_branches), warnings
 
 
-def _run_start(block: bytes, key: bytes, start: int, end: int) -> int:
-    """Where the first record `key` between start and end begins, or -1."""
-    if block.startswith(key, start):
-        return start
-    found = block.find(b"\n" + key, start, end)
-    return -1 if found < 0 else found + 1
-
-
 def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int], int] | None:
     """The line numbers and counts of the DA records in block[pos:end], converted in bulk
     (checksums dropped), and the largest line; None when the run is not that simple."""
@@ -311,27 +310,39 @@ def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int],
     return lines, counts, top
 
 
-def _add_brda(section: _Section, block: bytes, pos: int, end: int) -> bool:
-    """Add the BRDA records in block[pos:end] to `section` in bulk; False (adding nothing)
-    when the run is not that simple."""
+#: A run of BRDA records, grouped by line: the lines, their branches and how many of
+#: them were taken, and the records and records taken in all.
+_Branches = tuple[list[int], list[int], list[int], int, int]
+
+
+def _brda_numbers(block: bytes, pos: int, end: int) -> _Branches | None:
+    """The BRDA records in block[pos:end] grouped by line, converted in bulk; None when
+    the run is not that simple."""
+    fields = _BRDA.findall(block, pos, end)
     records = block.count(b"\n", pos, end)
-    numbers = _BRDA_LINE.findall(block, pos, end)
-    taken = _BRDA_TAKEN.findall(block, pos, end)
-    if not len(numbers) == len(taken) == records:
-        return False
-    lines = list(map(int, numbers))
-    if max(lines) > MAX_LINE:
-        return False
+    if len(fields) != records:
+        return None
+    numbers, taken = zip(*fields)
     hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00": not taken
-    totals = Counter(lines)
-    covered = Counter(compress(lines, hit))
+    # Grouped by the line's digits, converted once a line (a line spelt two ways, "7"
+    # and "07", is two entries here, summed when the file is built).
+    totals = Counter(numbers)
+    covered = Counter(compress(numbers, hit))
+    lines = list(map(int, totals))
+    if max(lines) > MAX_LINE:
+        return None
+    return lines, list(map(covered.__getitem__, totals)), list(totals.values()), records, sum(hit)
+
+
+def _add_brda(section: _Section, branches: _Branches) -> None:
+    """Add a run of BRDA records to `section`."""
+    lines, covered, totals, records, taken = branches
     file = section.lines
-    file.lines.extend(totals)
-    file.btotal.extend(totals.values())
-    file.bcovered.extend(map(covered.__getitem__, totals))
+    file.lines.extend(lines)
+    file.bcovered.extend(covered)
+    file.btotal.extend(totals)
     section.branches += records
-    section.taken += sum(hit)
-    return True
+    section.taken += taken
 
 
 def _decode(raw: bytes) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from itertools import repeat
+import operator
+from itertools import islice, repeat
 from typing import Any, Callable, Iterable, Sequence
 
 from gate import numeric
@@ -139,7 +140,7 @@ class FileLines:
         lines: Sequence[int] = self.lines
         bcovered: Sequence[int] = self.bcovered
         btotal: Sequence[int] = self.btotal
-        if sum_branches and len(set(lines)) != len(lines):
+        if sum_branches and not all(map(operator.lt, lines, islice(lines, 1, None))):
             sums: dict[int, list[int]] = {}
             for line, cov, tot in zip(lines, bcovered, btotal):
                 pair = sums.setdefault(line, [0, 0])

@@ -28,70 +28,97 @@ def _popcount(bitmap: bytes) -> int:
 
 
 class BranchTable(Mapping[int, Ratio]):
-    """Branch counts by line in three flat sequences sorted by line, not a dict of objects.
+    """Branch counts by line in flat arrays sorted by line, not a dict of objects.
 
-    A 500 MB report holds over a million branch lines: as `Ratio` objects in a
-    dict they would take hundreds of megabytes; here they take about 12 bytes
-    each. Counts that do not fit an array are kept in lists (they stay exact).
+    A 500 MB report holds over a million branch lines and hundreds of thousands of
+    files: as `Ratio` objects in a dict they would take hundreds of megabytes, and three
+    arrays a file cost 200 bytes of headers. Here the lines are one array and the counts
+    (the covered ones, then the totals) another, each of the narrowest fitting width; when
+    one array of the lines and counts together is no larger (a short table, or lines
+    that fit the counts' width), it is that one array, `_lines` and `_counts` both.
+    Counts that fit no array are kept in a list (they stay exact).
     """
 
-    __slots__ = ("_lines", "_covered", "_total")
+    __slots__ = ("_lines", "_counts", "_size")
 
     def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
-        self._lines = lines
-        self._covered = covered
-        self._total = total
+        self._size = size = len(lines)
+        self._lines: Sequence[int] = ()
+        self._counts: Sequence[int] = ()
+        if not size:
+            return
+        apart_lines = _compact(lines)
+        apart_counts = _compact([*covered, *total])
+        together = _compact([*lines, *covered, *total])
+        if _bytes(together) <= _bytes(apart_lines) + _bytes(apart_counts):
+            self._lines = self._counts = together
+        else:
+            self._lines, self._counts = apart_lines, apart_counts
 
     @classmethod
     def build(cls, lines: Sequence[int], covered: Sequence[int],
               total: Sequence[int]) -> BranchTable:
         """From parallel sequences in any order; a line given twice keeps the larger counts."""
         if all(map(operator.lt, lines, islice(lines, 1, None))):
-            return cls(_compact(lines), _compact(covered), _compact(total))
+            return cls(lines, covered, total)
         merged: dict[int, tuple[int, int]] = {}
         for line, cov, tot in zip(lines, covered, total):
             seen = merged.get(line)
             merged[line] = (cov, tot) if seen is None else (max(seen[0], cov), max(seen[1], tot))
         order = sorted(merged)
-        return cls(_compact(order), _compact([merged[n][0] for n in order]),
-                   _compact([merged[n][1] for n in order]))
+        return cls(order, [merged[n][0] for n in order], [merged[n][1] for n in order])
+
+    def _start(self) -> int:
+        """Where the covered counts start in `_counts`."""
+        return self._size if self._counts is self._lines else 0
 
     @property
     def ratio(self) -> Ratio:
         """Covered over measured branches, summed over the lines."""
-        return Ratio(sum(self._covered), sum(self._total))
+        start, size = self._start(), self._size
+        counts = self._counts
+        return Ratio(sum(counts[start:start + size]), sum(counts[start + size:start + 2 * size]))
 
     def __getitem__(self, line: int) -> Ratio:
-        index = bisect_left(self._lines, line)
-        if index == len(self._lines) or self._lines[index] != line:
+        size = self._size
+        index = bisect_left(self._lines, line, 0, size)
+        if index == size or self._lines[index] != line:
             raise KeyError(line)
-        return Ratio(self._covered[index], self._total[index])
+        at = self._start() + index
+        return Ratio(self._counts[at], self._counts[at + size])
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._lines)
+        return islice(self._lines, self._size)
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return self._size
 
     def __repr__(self) -> str:
         return f"BranchTable({dict(self.items())!r})"
 
 
+#: The bytes of an array's header (a list of huge counts is counted as larger than any).
+_ARRAY_HEADER = 64
+
+
+def _bytes(values: Sequence[int]) -> int:
+    """About what `values` costs in memory, to choose between one array and two."""
+    if isinstance(values, array):
+        return _ARRAY_HEADER + values.itemsize * len(values)
+    return 1 << 62
+
+
 def _compact(values: Sequence[int]) -> Sequence[int]:
     """`values` as an unsigned array of the smallest fitting width, else as a list.
 
-    Branch counts are mostly 0, 1 and 2: a byte each. An empty table shares one tuple.
+    Line numbers and branch counts mostly fit two bytes.
     """
     if not values:
         return ()
-    if isinstance(values, array) and values.typecode == "B":
-        return values  # unsigned, and as narrow as it gets
     top = max(values)
     if min(values) >= 0:
         for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
             if top <= limit:
-                if isinstance(values, array) and values.typecode == code:
-                    return values
                 return array(code, values)
     return list(values)
 
