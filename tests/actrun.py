@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childenv import child_env
 from tests.network import require_package_index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,8 @@ def runner() -> Path:
 def run_workflow(repo: Path, workflow: str, event: str, *args: str, log: Path,
                  timeout: int = 1500) -> WorkflowRun:
     """One run of `workflow` on a copy of `repo`; its whole output is also written to `log`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE) and k != "ACT"}
+    env = {k: v for k, v in child_env(nested=True).items()
+           if not k.startswith(PRIVATE) and k != "ACT"}
     done = subprocess.run([str(runner()), str(repo), workflow, event, *args], env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
     # The jobs colour their output (FORCE_COLOR): the assertions read the plain text.

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import atexit
 import functools
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from tests.childenv import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +25,7 @@ def checkout_wheel() -> Path:
     """releasegate-*.whl of the working tree, in a folder that lives as long as the process."""
     out = Path(tempfile.mkdtemp(prefix="releasegate-wheel-"))
     atexit.register(shutil.rmtree, out, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env = child_env(nested=True)
     built = subprocess.run(
         [sys.executable, "-m", "uv", "build", "--wheel", "--no-build-isolation",
          "--python", sys.executable, "-q", "-o", str(out), str(ROOT)],
