@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import json
 import json.scanner
+import operator
 import re
 from collections import Counter
-from itertools import compress, repeat
+from functools import reduce
+from itertools import accumulate, compress, islice, repeat
 from pathlib import Path
 from typing import IO, Any, Callable
 
 from gate import inputs
 from gate.errors import InputError
 from gate.readers.coverage.lines import (
-    COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number)
-from gate.readers.coverage.model import CoverageData, FileCoverage
+    COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number, pack)
+from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage
 
 HINT = ("produce it with `coverage lcov`, c8/nyc `--reporter=lcov`, gcovr `--lcov` or"
         " `lcov --capture`")
@@ -49,6 +51,13 @@ _MAX_COUNT = 10**COUNT_DIGITS - 1
 _NOT_DA = re.compile(rb"\n(?!DA:)")
 _NOT_BRDA = re.compile(rb"\n(?!BRDA:)")
 _DIGITS_AND_COMMAS = b"0123456789,"
+#: What a BRDA record of four numbers leaves when these go (its first record decides
+#: whether the run is worth converting as numbers: coverage.py names its branches).
+_NUMBER_FIELDS = b"0123456789-"
+_NOT_SEPARATORS = bytes(sorted(set(range(256)) - set(b",\n")))
+#: Up to this line, a file's bitmaps are made as integers (faster for the files most
+#: reports are made of); beyond it, through byte buffers (faster, and never quadratic).
+_SMALL = 128
 #: BRDA fields read in bulk, in one pass: the line number, and what follows the last comma
 #: (the block and the branch, which may hold commas, between them).
 _BRDA = re.compile(rb"^BRDA:(\d{1,8}),[^,\n]+,[^\n]*,(-|\d{1,20})\n", re.M)
@@ -64,6 +73,7 @@ _OTHERS = re.compile(
 _TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
 
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
+_NO_BRANCHES = BranchTable((), (), ())
 
 
 class _Section:
@@ -163,22 +173,19 @@ class _Reader:
             if at < run_start:
                 totals += _TOTALS.findall(block, at, run_start)
             at = run_end
-        converted = _da_numbers(block, da, da_end) if da else None
-        if da and converted is None:
-            return False
+        converted = _da_numbers(block, da, da_end) if da else ([], [], 0)
         branches = _brda_numbers(block, brda, brda_end) if brda else None
-        if brda and branches is None:
+        if converted is None or (brda and branches is None):
             return False
-        section = _Section(name.decode("ascii"), self.budget, self.line + 1)
-        if converted is not None:
-            lines, counts, top = converted
-            section.lines.add_run(lines, compress(lines, counts), top)
-        if branches is not None:
-            _add_brda(section, branches)
-        if totals:
-            section.declared = {key.decode(): int(value) for key, value in totals}
-        self._close(section)
+        lines, counts, top = converted
+        measured, covered = _bitmaps(lines, counts, top, self.budget)
+        table = BranchTable.build(*branches[:3]) if branches else _NO_BRANCHES
+        file = FileCoverage(name.decode("ascii"), measured, covered, table)
         records = block.count(b"\n", start, end) + 1
+        if totals:
+            self._check_totals(file, {key.decode(): int(value) for key, value in totals},
+                               branches[3:] if branches else (0, 0), self.line + 1)
+        self._add(file)
         self.line += records
         self.bulk_lines += records
         return True
@@ -255,23 +262,30 @@ class _Reader:
             section.declared[key] = count(value, key)
 
     def _close(self, section: _Section) -> None:
-        if section.declared:
-            self._check_totals(section)
         file = section.lines.build(section.name, sum_branches=True)
-        seen = self.files.get(section.name)
-        self.files[section.name] = file if seen is None else seen.merge(file)
+        if section.declared:
+            self._check_totals(file, section.declared, (section.branches, section.taken),
+                               section.start)
+        self._add(file)
         self.section = None
 
-    def _check_totals(self, section: _Section) -> None:
-        lines = section.lines
-        counted = {"LF": lines.measured.count(1), "LH": lines.covered.count(1),
-                   "BRF": section.branches, "BRH": section.taken}
-        for key, value in section.declared.items():
+    def _add(self, file: FileCoverage) -> None:
+        seen = self.files.get(file.name)
+        self.files[file.name] = file if seen is None else seen.merge(file)
+
+    def _check_totals(self, file: FileCoverage, declared: dict[str, int],
+                      branches: tuple[int, int], start: int) -> None:
+        """Compare the producer's LF/LH/BRF/BRH with the records of the section at `start`
+        (`branches`: its BRDA records, and those taken)."""
+        lines = file.lines
+        counted = {"LF": lines.total, "LH": lines.covered,
+                   "BRF": branches[0], "BRH": branches[1]}
+        for key, value in declared.items():
             if counted[key] != value:
                 self.disagreeing += 1
                 if not self.disagreements:
                     self.disagreements.append(
-                        f"{key}:{value} for {section.name!r} (line {section.start}) but its"
+                        f"{key}:{value} for {file.name!r} (line {start}) but its"
                         f" records count {counted[key]}")
                 break
 
@@ -287,21 +301,22 @@ class _Reader:
 
 
 def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int], int] | None:
-    """The line numbers and counts of the DA records in block[pos:end], converted in bulk
-    (checksums dropped), and the largest line; None when the run is not that simple."""
-    run = block[pos + 3:end - 1].replace(b"\nDA:", b",")
+    """The line numbers and counts of the DA records in block[pos:end] (a run of whole
+    lines, each starting `DA:`), converted in bulk (checksums dropped), and the largest
+    line; None when the run is not that simple (signs, spaces, CRs, leading zeros,
+    numbers out of range: the caller goes line by line, which says what is wrong)."""
+    body = block[pos + 3:end].replace(b"\nDA:", b"\n")
     records = block.count(b"\n", pos, end)
-    if run.count(b",") == 3 * records - 1:  # DA:<line>,<count>,<checksum>: drop the checksums
-        fields = run.split(b",")
-        del fields[2::3]
-        run = b",".join(fields)
-    if run.translate(None, _DIGITS_AND_COMMAS):
-        return None  # CRs, signs or junk: line by line
-    try:
-        numbers, _ = _scan("[" + run.decode("ascii") + "]", 0)
-    except (ValueError, StopIteration):  # leading zeros, empty fields, huge numbers
-        return None
-    if len(numbers) != 2 * records:
+    shape = body.translate(None, _NOT_SEPARATORS)  # each record "<line>,<count>[,<checksum>]"
+    text = body.replace(b"\n", b",")
+    if shape != b",\n" * records:
+        if shape != b",,\n" * records:
+            return None
+        fields = text.split(b",")
+        del fields[2::3]  # the checksums
+        text = b",".join(fields)
+    numbers = _numbers(text)
+    if numbers is None or len(numbers) != 2 * records:
         return None
     lines, counts = numbers[0::2], numbers[1::2]
     top = max(lines)
@@ -310,28 +325,87 @@ def _da_numbers(block: bytes, pos: int, end: int) -> tuple[list[int], list[int],
     return lines, counts, top
 
 
-#: A run of BRDA records, grouped by line: the lines, their branches and how many of
-#: them were taken, and the records and records taken in all.
+def _numbers(text: bytes) -> list[int] | None:
+    """The numbers of `text`, each followed by a comma, by json's C scanner; None when
+    something else is there, a field is empty or a number has a leading zero."""
+    if text.translate(None, _DIGITS_AND_COMMAS):
+        return None
+    try:
+        numbers, _ = _scan("[" + text[:-1].decode("ascii") + "]", 0)
+    except (ValueError, StopIteration):
+        return None
+    return numbers  # type: ignore[no-any-return]
+
+
+#: A run of BRDA records, grouped by line: the lines (in order, each once), their branches
+#: and how many of them were taken, and the records and records taken in all.
 _Branches = tuple[list[int], list[int], list[int], int, int]
 
 
 def _brda_numbers(block: bytes, pos: int, end: int) -> _Branches | None:
     """The BRDA records in block[pos:end] grouped by line, converted in bulk; None when
     the run is not that simple."""
-    fields = _BRDA.findall(block, pos, end)
     records = block.count(b"\n", pos, end)
-    if len(fields) != records:
-        return None
-    numbers, taken = zip(*fields)
-    hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00": not taken
-    # Grouped by the line's digits, converted once a line (a line spelt two ways, "7"
-    # and "07", is two entries here, summed when the file is built).
-    totals = Counter(numbers)
-    covered = Counter(compress(numbers, hit))
-    lines = list(map(int, totals))
+    numbers = None
+    if block[pos + 5:block.index(b"\n", pos)].translate(None, _NUMBER_FIELDS) == b",,,":
+        body = block[pos + 5:end].replace(b"\nBRDA:", b"\n").replace(b",-\n", b",0\n")
+        if body.translate(None, _NOT_SEPARATORS) == b",,,\n" * records:  # four fields each
+            numbers = _numbers(body.replace(b"\n", b","))
+    if numbers is not None and len(numbers) == 4 * records:
+        lines, hit = numbers[0::4], list(map(bool, numbers[3::4]))
+        if max(numbers[3::4]) > _MAX_COUNT:
+            return None
+        if all(map(operator.le, lines, islice(lines, 1, None))):
+            return _sorted_branches(lines, hit)
+    else:  # named blocks or branches (`e0`, `jump to line 3`): by expression
+        fields = _BRDA.findall(block, pos, end)
+        if len(fields) != records:
+            return None
+        digits, taken = zip(*fields)
+        hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00"
+        lines = list(map(int, digits))
     if max(lines) > MAX_LINE:
         return None
-    return lines, list(map(covered.__getitem__, totals)), list(totals.values()), records, sum(hit)
+    totals = Counter(lines)
+    covered = Counter(compress(lines, hit))
+    order = sorted(totals)
+    return (order, list(map(covered.__getitem__, order)), list(map(totals.__getitem__, order)),
+            records, sum(hit))
+
+
+def _sorted_branches(lines: list[int], hit: list[bool]) -> _Branches | None:
+    """Branches whose lines come in order, grouped by line, all in C."""
+    records = len(lines)
+    if lines[-1] > MAX_LINE:
+        return None
+    # Where each line's branches end (one past its last record).
+    last = [*map(operator.ne, lines, islice(lines, 1, None)), True]
+    ends = list(compress(range(1, records + 1), last))
+    taken = sum(hit)
+    if len(ends) == records:
+        return lines, list(map(int, hit)), [1] * records, records, taken
+    starts = [0, *ends[:-1]]
+    ran = [0, *accumulate(hit)]
+    return (list(compress(lines, last)),
+            list(map(operator.sub, map(ran.__getitem__, ends), map(ran.__getitem__, starts))),
+            list(map(operator.sub, ends, starts)), records, taken)
+
+
+def _bitmaps(lines: list[int], counts: list[int], top: int,
+             budget: Budget) -> tuple[bytes, bytes]:
+    """The measured and covered bitmaps of DA records (lines in range, `top` the largest)."""
+    if top > _SMALL:
+        file = FileLines(budget)
+        file.add_run(lines, compress(lines, counts), top)
+        return pack(file.measured), pack(file.covered)
+    budget.take(2 * (top + 1))  # as the buffers would
+    measured = reduce(operator.or_, map(operator.lshift, repeat(1), lines), 0)
+    covered = reduce(operator.or_, map(operator.lshift, repeat(1), compress(lines, counts)), 0)
+    return _to_bytes(measured), _to_bytes(covered)
+
+
+def _to_bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
 
 
 def _add_brda(section: _Section, branches: _Branches) -> None:

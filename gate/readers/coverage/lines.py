@@ -149,11 +149,11 @@ class FileLines:
             lines = sorted(sums)
             bcovered = [sums[n][0] for n in lines]
             btotal = [sums[n][1] for n in lines]
-        return FileCoverage(name, _pack(self.measured), _pack(self.covered),
+        return FileCoverage(name, pack(self.measured), pack(self.covered),
                             BranchTable.build(lines, bcovered, btotal))
 
 
-def _pack(state: bytearray) -> bytes:
+def pack(state: bytearray) -> bytes:
     """Bit n set where byte n of `state` is 1 (all in C)."""
     digits = state.translate(_ONES).rstrip(b"0")
     if not digits:
