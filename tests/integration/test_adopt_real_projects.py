@@ -50,9 +50,12 @@ REQUIRE = os.environ.get("GATE_REQUIRE_ADOPTION", "") not in ("", "0", "false")
 ITSDANGEROUS = ("itsdangerous", "2.2.0",
                 "e0050c0b7da1eea53ffaf149c0cfbb5c6e2e2b69c4bef22c81fa6eb73e5f6173")
 FULLSTACK_COMMIT = "a727535488542228dc19b13f217a104ad317c122"  # before Python 3.14 only
-FULLSTACK_MIRROR = Path(os.environ.get(
-    "GATE_FULLSTACK_MIRROR",
-    str(ROOT.parent.parent / ".mirror" / "fastapi+full-stack-fastapi-template" / "repo")))
+#: Where `fetch` leaves its snapshot: the .mirror folder beside the checkout, or beside the
+#: folder of worktrees that holds it.
+FULLSTACK_MIRROR = Path(os.environ.get("GATE_FULLSTACK_MIRROR") or next(
+    (folder / ".mirror" / "fastapi+full-stack-fastapi-template" / "repo"
+     for folder in ROOT.parents if (folder / ".mirror").is_dir()),
+    ROOT.parent / ".mirror" / "fastapi+full-stack-fastapi-template" / "repo"))
 PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 #: Added by the pull request: a new function no test calls, and a shell.
 UNTESTED = '''

@@ -28,7 +28,7 @@ import operator
 import re
 from collections import Counter
 from functools import reduce
-from itertools import accumulate, compress, islice, repeat
+from itertools import compress, islice, repeat
 from pathlib import Path
 from typing import IO, Any, Callable
 
@@ -51,9 +51,6 @@ _MAX_COUNT = 10**COUNT_DIGITS - 1
 _NOT_DA = re.compile(rb"\n(?!DA:)")
 _NOT_BRDA = re.compile(rb"\n(?!BRDA:)")
 _DIGITS_AND_COMMAS = b"0123456789,"
-#: What a BRDA record of four numbers leaves when these go (its first record decides
-#: whether the run is worth converting as numbers: coverage.py names its branches).
-_NUMBER_FIELDS = b"0123456789-"
 _NOT_SEPARATORS = bytes(sorted(set(range(256)) - set(b",\n")))
 #: Up to this line, a file's bitmaps are made as integers (faster for the files most
 #: reports are made of); beyond it, through byte buffers (faster, and never quadratic).
@@ -345,50 +342,29 @@ _Branches = tuple[list[int], list[int], list[int], int, int]
 def _brda_numbers(block: bytes, pos: int, end: int) -> _Branches | None:
     """The BRDA records in block[pos:end] grouped by line, converted in bulk; None when
     the run is not that simple."""
+    fields = _BRDA.findall(block, pos, end)
     records = block.count(b"\n", pos, end)
-    numbers = None
-    if block[pos + 5:block.index(b"\n", pos)].translate(None, _NUMBER_FIELDS) == b",,,":
-        body = block[pos + 5:end].replace(b"\nBRDA:", b"\n").replace(b",-\n", b",0\n")
-        if body.translate(None, _NOT_SEPARATORS) == b",,,\n" * records:  # four fields each
-            numbers = _numbers(body.replace(b"\n", b","))
-    if numbers is not None and len(numbers) == 4 * records:
-        lines, hit = numbers[0::4], list(map(bool, numbers[3::4]))
-        if max(numbers[3::4]) > _MAX_COUNT:
-            return None
-        if all(map(operator.le, lines, islice(lines, 1, None))):
-            return _sorted_branches(lines, hit)
-    else:  # named blocks or branches (`e0`, `jump to line 3`): by expression
-        fields = _BRDA.findall(block, pos, end)
-        if len(fields) != records:
-            return None
-        digits, taken = zip(*fields)
-        hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00"
-        lines = list(map(int, digits))
+    if len(fields) != records:
+        return None
+    digits, taken = zip(*fields)
+    hit = list(map(bool, map(bytes.strip, taken, repeat(b"-0"))))  # "-", "0", "00": not taken
+    # Grouped by the line's digits, converted once a line, then summed by number ("7"
+    # and "07" are one line).
+    totals = Counter(digits)
+    covered = Counter(compress(digits, hit))
+    lines = list(map(int, totals))
     if max(lines) > MAX_LINE:
         return None
-    totals = Counter(lines)
-    covered = Counter(compress(lines, hit))
-    order = sorted(totals)
-    return (order, list(map(covered.__getitem__, order)), list(map(totals.__getitem__, order)),
-            records, sum(hit))
-
-
-def _sorted_branches(lines: list[int], hit: list[bool]) -> _Branches | None:
-    """Branches whose lines come in order, grouped by line, all in C."""
-    records = len(lines)
-    if lines[-1] > MAX_LINE:
-        return None
-    # Where each line's branches end (one past its last record).
-    last = [*map(operator.ne, lines, islice(lines, 1, None)), True]
-    ends = list(compress(range(1, records + 1), last))
-    taken = sum(hit)
-    if len(ends) == records:
-        return lines, list(map(int, hit)), [1] * records, records, taken
-    starts = [0, *ends[:-1]]
-    ran = [0, *accumulate(hit)]
-    return (list(compress(lines, last)),
-            list(map(operator.sub, map(ran.__getitem__, ends), map(ran.__getitem__, starts))),
-            list(map(operator.sub, ends, starts)), records, taken)
+    if all(map(operator.lt, lines, islice(lines, 1, None))):  # in order, each line once
+        return (lines, list(map(covered.__getitem__, totals)), list(totals.values()), records,
+                sum(hit))
+    sums: dict[int, list[int]] = {}
+    for line, spelt in zip(lines, totals):
+        pair = sums.setdefault(line, [0, 0])
+        pair[0] += covered[spelt]
+        pair[1] += totals[spelt]
+    order = sorted(sums)
+    return (order, [sums[n][0] for n in order], [sums[n][1] for n in order], records, sum(hit))
 
 
 def _bitmaps(lines: list[int], counts: list[int], top: int,
