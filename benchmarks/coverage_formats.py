@@ -30,6 +30,7 @@ expat floor; peak RSS under 64 MB at 500 MB for every format.
 
     python benchmarks/coverage_formats.py                      # 100 and 500 MB
     python benchmarks/coverage_formats.py --sizes 10 --repeat 1  # a quick look
+    python benchmarks/coverage_formats.py --sizes 100 --instructions 3  # and callgrind's counts
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -310,6 +312,41 @@ def median_of(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, float, flo
             max(r[2] for r in runs), runs[-1][3], runs[-1][4])
 
 
+#: Under callgrind: what every run starts with, subtracted from each (the interpreter, and
+#: the imports of the floors or of the reader).
+FLOOR_BASE = "import sys, re\nfrom xml.parsers import expat\n"
+READER_BASE = ("import sys\nfrom pathlib import Path\n"
+               "from gate.readers.coverage import read, formats, cobertura, clover, coveragejson,"
+               " jacoco, lcov\n")
+READER = READER_BASE + "read(Path(sys.argv[1]))\n"
+
+
+def instructions(code: str, path: Path, cwd: Path) -> int:
+    """The instructions `python -c code path` executes, counted by callgrind."""
+    out = cwd / "callgrind.out"
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                    sys.executable, "-c", code, str(path)], cwd=cwd, check=True,
+                   capture_output=True, timeout=3600)
+    totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.M)
+    out.unlink()
+    if totals is None:
+        raise RuntimeError("callgrind wrote no totals")
+    return int(totals[1])
+
+
+def print_instructions(path: Path, floor_kind: str, name: str, cwd: Path) -> float:
+    """The reader's instructions over its floor's, on `path`; each less its imports."""
+    floor_code = {"expat": EXPAT_FLOOR, "read": READ_FLOOR}.get(floor_kind, LINE_FLOOR)
+    floor_base = instructions(FLOOR_BASE, path, cwd)
+    reader_base = instructions(READER_BASE, path, cwd)
+    floor = instructions(floor_code, path, cwd) - floor_base
+    reader = instructions(READER, path, cwd) - reader_base
+    ratio = reader / floor
+    print(f"  instructions on {path.stat().st_size / MB:.1f} MB of {name}: {floor_kind} floor"
+          f" {floor / 1e6:,.0f} M, reader {reader / 1e6:,.0f} M: {ratio:.2f}x", flush=True)
+    return ratio
+
+
 def cases(real: dict[str, Path]) -> Iterator[tuple[str, str, Path, Callable[..., None], str]]:
     """(format, producer, source report, scaler, floor)."""
     yield "lcov", "coverage.py", real["lcov"], scale_lcov, "line"
@@ -344,7 +381,13 @@ def main() -> int:
                         help="each file's records repeated this many times at line offsets"
                              " before the files are repeated (default: 1,10: as they are, and"
                              " ten times longer)")
+    parser.add_argument("--instructions", type=float, default=0, metavar="MB",
+                        help="also count, under valgrind's callgrind, the instructions of the"
+                             " reader and of its floor on a report of this many MB scaled the"
+                             " same way (the same count whatever the load)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     only = {f for f in args.formats.split(",") if f}
     longer = [int(n) for n in args.longer.split(",") if n.strip()]
@@ -403,6 +446,10 @@ def main() -> int:
                 missed.append(f"{kind} {name} {size} MB: peak RSS {gate[2]:.1f} MB"
                               f" (target < {TARGET_RSS_MB} MB)")
             path.unlink()
+            if args.instructions and size == sizes[0]:
+                scale(source, int(args.instructions * MB), path, times)
+                print_instructions(path, floor_kind, name, folder)
+                path.unlink()
     print_memory(memory)
     for line in missed:
         print("target missed:", line)
