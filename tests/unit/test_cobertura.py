@@ -377,20 +377,6 @@ def test_branch_table_is_a_compact_mapping() -> None:
     assert "BranchTable" in repr(table)
 
 
-def test_branch_table_keeps_lines_and_counts_apart_when_that_is_smaller() -> None:
-    lines = list(range(1000, 1400, 4))  # two bytes a line; the counts fit one
-    covered = [n % 3 for n in range(100)]
-    total = [2 + n % 2 for n in range(100)]
-    apart = BranchTable(lines, covered, total)
-    assert apart._lines is not apart._counts  # 264 + 64 bytes, not 664 in one array
-    short = BranchTable([1000, 1004], [1, 0], [2, 2])
-    assert short._lines is short._counts  # one header is smaller for two lines
-    for table, (cov, tot) in ((apart, (covered, total)), (short, ([1, 0], [2, 2]))):
-        assert table == {line: Ratio(c, t) for line, c, t in zip(table, cov, tot)}
-        assert table.ratio == Ratio(sum(cov), sum(tot)) and len(table) == len(cov)
-        assert table[1004] == Ratio(cov[1], tot[1]) and 1001 not in table and 999 not in table
-
-
 def test_branch_counts_widen_from_bytes_to_words(tmp_path: Path) -> None:
     data, _ = _read(tmp_path, report_text({"a.py": [(1, 1, "1/2"), (2, 1, "300/70000"),
                                                     (3, 1, "2/2")]}))
