@@ -30,6 +30,8 @@ def _bits(bitmap: bytes) -> Iterator[int]:
 
 def _varint(value: int) -> bytes:
     """`value` (>= 0) in seven bits a byte, low first; the high bit says more follow."""
+    if value < 0x80:
+        return bytes((value,))
     out = bytearray()
     while value > 0x7F:
         out.append(value & 0x7F | 0x80)
@@ -116,28 +118,32 @@ class BranchTable(Mapping[int, Ratio]):
     fit no column of 8 bytes are kept wider and read back as a list (they stay exact).
     """
 
-    __slots__ = ("_packed", "_lines", "_counts")
+    __slots__ = ("_packed", "_views")
 
     def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
-        self._unpack(_pack_table(lines, covered, total))
-
-    def _unpack(self, packed: bytes) -> None:
-        self._packed = packed
-        if not packed:
-            self._lines: Sequence[int] = ()
-            self._counts: Sequence[int] = ()
-            return
-        size, at = _read_varint(packed, 0)
-        codes = packed[at]
-        self._counts, at = _read_column(packed, at + 1, codes >> 4, 2 * size)
-        self._lines, _ = _read_column(packed, at, codes & 0xF, size)
+        self._packed = _pack_table(lines, covered, total)
+        self._views: tuple[Sequence[int], Sequence[int]] | None = None
 
     @classmethod
     def _of(cls, packed: bytes) -> BranchTable:
         """The table `_pack_table` wrote as `packed`."""
         table = cls.__new__(cls)
-        table._unpack(packed)
+        table._packed, table._views = packed, None
         return table
+
+    def _columns(self) -> tuple[Sequence[int], Sequence[int]]:
+        """The lines and the counts (covered, then totals), viewed when first asked for: a
+        table built only to be packed into a file is never viewed."""
+        if self._views is None:
+            packed = self._packed
+            if not packed:
+                self._views = (), ()
+            else:
+                size, at = _read_varint(packed, 0)
+                codes = packed[at]
+                counts, at = _read_column(packed, at + 1, codes >> 4, 2 * size)
+                self._views = _read_column(packed, at, codes & 0xF, size)[0], counts
+        return self._views
 
     @classmethod
     def build(cls, lines: Sequence[int], covered: Sequence[int],
@@ -155,21 +161,20 @@ class BranchTable(Mapping[int, Ratio]):
     @property
     def ratio(self) -> Ratio:
         """Covered over measured branches, summed over the lines."""
-        size, counts = len(self._lines), self._counts
-        return Ratio(sum(counts[:size]), sum(counts[size:]))
+        return _table_ratio(self._packed, 0) if self._packed else Ratio(0, 0)
 
     def __getitem__(self, line: int) -> Ratio:
-        lines = self._lines
+        lines, counts = self._columns()
         index = bisect_left(lines, line)
         if index == len(lines) or lines[index] != line:
             raise KeyError(line)
-        return Ratio(self._counts[index], self._counts[index + len(lines)])
+        return Ratio(counts[index], counts[index + len(lines)])
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._lines)
+        return iter(self._columns()[0])
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._columns()[0])
 
     def __repr__(self) -> str:
         return f"BranchTable({dict(self.items())!r})"
