@@ -70,6 +70,41 @@ def test_a_file_in_several_classes_is_one_file(tmp_path: Path) -> None:
     assert data.lines == Ratio(2, 3)
 
 
+def test_a_file_whose_classes_come_back_after_another_files_is_one_file(tmp_path: Path) -> None:
+    # A file is finished when another file's class begins, opened again when its own
+    # comes back (then kept open): every order of the same classes reads the same.
+    classes = {
+        "a1": ("a.py", '<line number="1" hits="1"/>'
+                       '<line number="2" hits="0" branch="true" condition-coverage="50% (1/2)"/>'),
+        "b1": ("b.py", '<line number="4" hits="0" branch="true" condition-coverage="0% (0/2)"/>'),
+        "a2": ("a.py", '<line number="2" hits="2" branch="true" condition-coverage="50% (2/4)"/>'
+                       '<line number="3" hits="0"/>'),
+        "b2": ("b.py", '<line number="4" hits="1"/><line number="5" hits="1"/>'),
+        "a3": ("a.py", '<line number="300" hits="0" branch="true" '
+                       'condition-coverage="0% (0/70000)"/>'),
+    }
+    expected = {
+        "a.py": FileCoverage("a.py", bitmap_of({1, 2, 3, 300}), bitmap_of({1, 2}),
+                             {2: Ratio(2, 4), 300: Ratio(0, 70000)}),
+        "b.py": FileCoverage("b.py", bitmap_of({4, 5}), bitmap_of({4, 5}), {4: Ratio(0, 2)}),
+    }
+    for order in (["a1", "b1", "a2", "b2", "a3"], ["a1", "a2", "a3", "b1", "b2"],
+                  ["b2", "a3", "a2", "b1", "a1"], ["a1", "b1", "a2", "a3", "b2"]):
+        text = ("<coverage><packages><package><classes>"
+                + "".join(f'<class name="{key}" filename="{classes[key][0]}"><lines>'
+                          f"{classes[key][1]}</lines></class>" for key in order)
+                + "</classes></package></packages></coverage>")
+        data, _ = _read(tmp_path, text)
+        assert data.files == {name: expected[name] for name in dict.fromkeys(
+            classes[key][0] for key in order)}, order
+        assert data.has_branches
+
+
+def bitmap_of(lines: set[int]) -> bytes:
+    value = sum(1 << n for n in lines)
+    return value.to_bytes((value.bit_length() + 7) // 8, "little")
+
+
 def test_method_lines_are_not_counted_again(tmp_path: Path) -> None:
     # Java and gcovr repeat a method's lines; istanbul adds the declaration line
     # that its own totals leave out. Only the class's <lines> count.
@@ -375,20 +410,6 @@ def test_branch_table_is_a_compact_mapping() -> None:
     huge = BranchTable.build([1, 2], [2**70, 1], [2**71, 2])
     assert huge.ratio == Ratio(2**70 + 1, 2**71 + 2)
     assert "BranchTable" in repr(table)
-
-
-def test_branch_table_keeps_lines_and_counts_apart_when_that_is_smaller() -> None:
-    lines = list(range(1000, 1400, 4))  # two bytes a line; the counts fit one
-    covered = [n % 3 for n in range(100)]
-    total = [2 + n % 2 for n in range(100)]
-    apart = BranchTable(lines, covered, total)
-    assert apart._lines is not apart._counts  # 264 + 64 bytes, not 664 in one array
-    short = BranchTable([1000, 1004], [1, 0], [2, 2])
-    assert short._lines is short._counts  # one header is smaller for two lines
-    for table, (cov, tot) in ((apart, (covered, total)), (short, ([1, 0], [2, 2]))):
-        assert table == {line: Ratio(c, t) for line, c, t in zip(table, cov, tot)}
-        assert table.ratio == Ratio(sum(cov), sum(tot)) and len(table) == len(cov)
-        assert table[1004] == Ratio(cov[1], tot[1]) and 1001 not in table and 999 not in table
 
 
 def test_branch_counts_widen_from_bytes_to_words(tmp_path: Path) -> None:

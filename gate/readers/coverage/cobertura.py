@@ -22,7 +22,7 @@ from collections import deque
 from itertools import compress, repeat
 from operator import gt, or_
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, NoReturn
+from typing import IO, Any, Callable, Iterable, NoReturn, cast
 
 from gate.errors import InputError
 from gate.numeric import TooLong, bounded, whole
@@ -96,12 +96,20 @@ _NO_COUNTS: array[int] = array("B")
 
 
 class _File:
-    """One file's lines as two bitmaps (Python ints) and its branch lines as flat arrays."""
+    """One file's lines as two bitmaps (Python ints) and its branch lines as flat arrays.
 
-    __slots__ = ("measured", "covered", "lines", "bcovered", "btotal", "limit")
+    These cost a file several hundred bytes, twice or more what the finished file costs,
+    so a file is finished as soon as a class of another file begins: the one kept open
+    is the current one. A file whose classes come back after another's is opened again from its
+    finished lines and then kept open to the end (`reopened`): each file is finished at
+    most twice, however the classes alternate.
+    """
+
+    __slots__ = ("measured", "covered", "lines", "bcovered", "btotal", "limit", "reopened")
 
     def __init__(self) -> None:
         self.measured = self.covered = 0
+        self.reopened = False
         # Shared empty arrays until the first branch line: three arrays of its own would
         # cost each file 200 bytes while the report is read, and many files have no branch.
         self.lines: array[int] = _NO_LINES
@@ -109,6 +117,19 @@ class _File:
         self.bcovered: array[int] | list[int] = _NO_COUNTS
         self.btotal: array[int] | list[int] = _NO_COUNTS
         self.limit: int | None = 0xFF
+
+    @classmethod
+    def reopen(cls, file: FileCoverage) -> _File:
+        """A finished file's lines and branch lines, to add its next class's to."""
+        new = cls()
+        new.measured = int.from_bytes(file.measured, "little")
+        new.covered = int.from_bytes(file.covered, "little")
+        new.reopened = True
+        branches = file.branches
+        if branches:
+            new.add_branches(branches, [r.covered for r in branches.values()],
+                             [r.total for r in branches.values()])
+        return new
 
     def _start(self) -> None:
         """The file's own arrays, at its first branch line (the shared ones stay empty)."""
@@ -186,7 +207,7 @@ class _Reader:
     marker = _CLASS_LINES
 
     def __init__(self) -> None:
-        self.files: dict[str, _File] = {}
+        self.files: dict[str, _File | FileCoverage] = {}  # finished, or still open
         self.sources: list[str] = []
         self.root: dict[str, str] | None = None
         self.allocated = 0
@@ -301,6 +322,7 @@ class _Reader:
         state = discard = bytearray()
         kept = bytearray()  # the current class's lines: one state byte per line number
         current: _File | None = None
+        current_name = ""
         add_branch = _ignore
         in_method = False
 
@@ -317,7 +339,7 @@ class _Reader:
             parser.StartElementHandler = on_start
 
         def on_start(tag: str, attrs: list[str]) -> None:
-            nonlocal state, kept, current, add_branch, in_method
+            nonlocal state, kept, current, current_name, add_branch, in_method
             if tag == "line":
                 # Every producer writes number and hits first; coverage.py's plain
                 # lines have nothing else, and its branch lines go on with branch and
@@ -363,9 +385,17 @@ class _Reader:
                 if not name:
                     raise _Bad("<class> without a filename")
                 close()
-                current = files.get(name)
-                if current is None:
-                    current = files[name] = _File()
+                if current is None or name != current_name:
+                    if current is not None and not current.reopened:
+                        files[current_name] = current.build(current_name)
+                    seen = files.get(name)
+                    if seen is None:
+                        current = files[name] = _File()
+                    elif isinstance(seen, _File):
+                        current = seen
+                    else:
+                        current = files[name] = _File.reopen(seen)
+                    current_name = name
                 kept = bytearray()
                 state, add_branch, in_method = discard, _ignore, False
                 self.buffer, self.file, self.opened = discard, None, -1
@@ -386,10 +416,13 @@ class _Reader:
 
     def result(self) -> CoverageData:
         """The data read, as immutable per-file coverage."""
-        has_branches = any(file.lines for file in self.files.values())
-        # Each accumulator is dropped as its file is built: the data is never held twice.
-        files = {name: self.files.pop(name).build(name) for name in list(self.files)}
-        return CoverageData(files, tuple(self.sources), has_branches)
+        files = self.files
+        for name, file in files.items():  # the files still open, finished in place
+            if isinstance(file, _File):
+                files[name] = file.build(name)
+        finished = cast("dict[str, FileCoverage]", files)
+        has_branches = any(file.branches for file in finished.values())
+        return CoverageData(finished, tuple(self.sources), has_branches)
 
 
 @functools.cache

@@ -169,9 +169,9 @@ class _Reader:
             lines.add_branches(number, bcovered, bmissed + bcovered)
 
     def _compare(self, name: str, file: FileCoverage) -> None:
-        got = {"LINE": (file.lines.total - file.lines.covered, file.lines.covered)}
-        branches = file.branch_ratio
-        got["BRANCH"] = (branches.total - branches.covered, branches.covered)
+        lines, branches = file.lines, file.branch_ratio  # each read back from the packed file
+        got = {"LINE": (lines.total - lines.covered, lines.covered),
+               "BRANCH": (branches.total - branches.covered, branches.covered)}
         for kind, counted in got.items():
             declared = self.counters.get(kind)
             if declared is not None and declared != counted:

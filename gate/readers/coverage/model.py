@@ -1,4 +1,9 @@
-"""Per-file line coverage, kept as bitmaps so that millions of lines stay small."""
+"""Per-file line coverage, kept as bitmaps so that millions of lines stay small.
+
+A report of tiny files holds a million of them, so each file's data is packed into
+one immutable bytes object beside its name (`FileCoverage`), and read back through
+light views (`BranchTable`) only when asked for.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ import functools
 import operator
 from array import array
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, dataclass
 from itertools import islice
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
 
 from gate.model import Ratio
 
@@ -23,37 +28,122 @@ def _bits(bitmap: bytes) -> Iterator[int]:
             byte ^= low
 
 
-def _popcount(bitmap: bytes) -> int:
-    return int.from_bytes(bitmap, "little").bit_count()
+def _varint(value: int) -> bytes:
+    """`value` (>= 0) in seven bits a byte, low first; the high bit says more follow."""
+    if value < 0x80:
+        return bytes((value,))
+    out = bytearray()
+    while value > 0x7F:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+    """The number written by `_varint` at `at`, and where what follows it starts."""
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
+
+
+#: Columns of numbers: unsigned, of native width 1, 2, 4 or 8 bytes (the array codes),
+#: or _WIDE: signed little-endian, of a width written before the column.
+_CODES: tuple[Literal["B", "H", "I", "Q"], ...] = ("B", "H", "I", "Q")
+_LIMITS = (0xFF, 0xFFFF, 0xFFFFFFFF, 2**64 - 1)
+_WIDE = len(_CODES)
+
+
+def _column_code(values: Sequence[int]) -> int:
+    """The code of the narrowest column that holds `values` (not empty)."""
+    if min(values) >= 0:
+        top = max(values)
+        for code, limit in enumerate(_LIMITS):
+            if top <= limit:
+                return code
+    return _WIDE
+
+
+def _write_column(values: Sequence[int], code: int) -> bytes:
+    if code < _WIDE:
+        return array(_CODES[code], values).tobytes()
+    width = max((value.bit_length() + 8) // 8 for value in values)  # room for the sign
+    return _varint(width) + b"".join(value.to_bytes(width, "little", signed=True)
+                                     for value in values)
+
+
+def _read_column(data: bytes, at: int, code: int, size: int) -> tuple[Sequence[int], int]:
+    """The column of `size` numbers at `at`, as a view (a list if wide), and its end."""
+    if code < _WIDE:
+        end = at + (size << code)
+        return memoryview(data)[at:end].cast(_CODES[code]), end
+    width, at = _read_varint(data, at)
+    end = at + width * size
+    return [int.from_bytes(data[n:n + width], "little", signed=True)
+            for n in range(at, end, width)], end
+
+
+def _pack_table(lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> bytes:
+    """A branch table as bytes: its size, the two columns' codes in one byte, then the
+    counts (the covered ones, then the totals) and the lines, each column as narrow as
+    its numbers allow. No branch lines is b"" (shared)."""
+    if not lines:
+        return b""
+    counts = [*covered, *total]
+    line_code, count_code = _column_code(lines), _column_code(counts)
+    return b"".join((_varint(len(lines)), bytes((count_code << 4 | line_code,)),
+                     _write_column(counts, count_code), _write_column(lines, line_code)))
+
+
+def _table_ratio(packed: bytes, at: int) -> Ratio:
+    """Covered over measured branches of the table packed at `at` (not empty)."""
+    size, at = _read_varint(packed, at)
+    counts, _ = _read_column(packed, at + 1, packed[at] >> 4, 2 * size)
+    return Ratio(sum(counts[:size]), sum(counts[size:]))
 
 
 class BranchTable(Mapping[int, Ratio]):
-    """Branch counts by line in flat arrays sorted by line, not a dict of objects.
+    """Branch counts by line, sorted by line, read from packed bytes, not a dict of objects.
 
     A 500 MB report holds over a million branch lines and hundreds of thousands of
-    files: as `Ratio` objects in a dict they would take hundreds of megabytes, and three
-    arrays a file cost 200 bytes of headers. Here the lines are one array and the counts
-    (the covered ones, then the totals) another, each of the narrowest fitting width; when
-    one array of the lines and counts together is no larger (a short table, or lines
-    that fit the counts' width), it is that one array, `_lines` and `_counts` both.
-    Counts that fit no array are kept in a list (they stay exact).
+    files: as `Ratio` objects in a dict they would take hundreds of megabytes. Here the
+    table is one bytes object (`_pack_table`: the covered counts and the totals, then the
+    lines, each column of the narrowest fitting width), which a `FileCoverage` keeps
+    inside its own; the table read back from it views its columns in place. Counts that
+    fit no column of 8 bytes are kept wider and read back as a list (they stay exact).
     """
 
-    __slots__ = ("_lines", "_counts", "_size")
+    __slots__ = ("_packed", "_views")
 
     def __init__(self, lines: Sequence[int], covered: Sequence[int], total: Sequence[int]) -> None:
-        self._size = size = len(lines)
-        self._lines: Sequence[int] = ()
-        self._counts: Sequence[int] = ()
-        if not size:
-            return
-        apart_lines = _compact(lines)
-        apart_counts = _compact([*covered, *total])
-        together = _compact([*lines, *covered, *total])
-        if _bytes(together) <= _bytes(apart_lines) + _bytes(apart_counts):
-            self._lines = self._counts = together
-        else:
-            self._lines, self._counts = apart_lines, apart_counts
+        self._packed = _pack_table(lines, covered, total)
+        self._views: tuple[Sequence[int], Sequence[int]] | None = None
+
+    @classmethod
+    def _of(cls, packed: bytes) -> BranchTable:
+        """The table `_pack_table` wrote as `packed`."""
+        table = cls.__new__(cls)
+        table._packed, table._views = packed, None
+        return table
+
+    def _columns(self) -> tuple[Sequence[int], Sequence[int]]:
+        """The lines and the counts (covered, then totals), viewed when first asked for: a
+        table built only to be packed into a file is never viewed."""
+        if self._views is None:
+            packed = self._packed
+            if not packed:
+                self._views = (), ()
+            else:
+                size, at = _read_varint(packed, 0)
+                codes = packed[at]
+                counts, at = _read_column(packed, at + 1, codes >> 4, 2 * size)
+                self._views = _read_column(packed, at, codes & 0xF, size)[0], counts
+        return self._views
 
     @classmethod
     def build(cls, lines: Sequence[int], covered: Sequence[int],
@@ -68,87 +158,143 @@ class BranchTable(Mapping[int, Ratio]):
         order = sorted(merged)
         return cls(order, [merged[n][0] for n in order], [merged[n][1] for n in order])
 
-    def _start(self) -> int:
-        """Where the covered counts start in `_counts`."""
-        return self._size if self._counts is self._lines else 0
-
     @property
     def ratio(self) -> Ratio:
         """Covered over measured branches, summed over the lines."""
-        start, size = self._start(), self._size
-        counts = self._counts
-        return Ratio(sum(counts[start:start + size]), sum(counts[start + size:start + 2 * size]))
+        return _table_ratio(self._packed, 0) if self._packed else Ratio(0, 0)
 
     def __getitem__(self, line: int) -> Ratio:
-        size = self._size
-        index = bisect_left(self._lines, line, 0, size)
-        if index == size or self._lines[index] != line:
+        lines, counts = self._columns()
+        index = bisect_left(lines, line)
+        if index == len(lines) or lines[index] != line:
             raise KeyError(line)
-        at = self._start() + index
-        return Ratio(self._counts[at], self._counts[at + size])
+        return Ratio(counts[index], counts[index + len(lines)])
 
     def __iter__(self) -> Iterator[int]:
-        return islice(self._lines, self._size)
+        return iter(self._columns()[0])
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._columns()[0])
 
     def __repr__(self) -> str:
         return f"BranchTable({dict(self.items())!r})"
 
 
-#: The bytes of an array's header (a list of huge counts is counted as larger than any).
-_ARRAY_HEADER = 64
+#: The table of every file without branch lines.
+NO_BRANCHES = BranchTable((), (), ())
 
 
-def _bytes(values: Sequence[int]) -> int:
-    """About what `values` costs in memory, to choose between one array and two."""
-    if isinstance(values, array):
-        return _ARRAY_HEADER + values.itemsize * len(values)
-    return 1 << 62
+#: How a file's covered bitmap is kept (the low two bits of its flags): as the same bytes
+#: as the measured one (every measured line ran), as none (no line ran), or its own.
+_SAME, _NONE, _OWN = 0, 1, 2
+#: The flag of a file with branch lines.
+_BRANCHES = 4
 
 
-def _compact(values: Sequence[int]) -> Sequence[int]:
-    """`values` as an unsigned array of the smallest fitting width, else as a list.
-
-    Line numbers and branch counts mostly fit two bytes.
-    """
-    if not values:
-        return ()
-    top = max(values)
-    if min(values) >= 0:
-        for code, limit in (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF), ("Q", 2**64 - 1)):
-            if top <= limit:
-                return array(code, values)
-    return list(values)
-
-
-@dataclass(frozen=True, slots=True)
 class FileCoverage:
     """One source file's measured and covered lines, and its branch counts by line.
 
     Bit n of `measured` is set when line n is measured, of `covered` when it ran.
+
+    Beside its name, a file is one bytes object (b"" for no lines and no branches): a
+    flags byte, the measured bitmap's length and the bitmap, the covered bitmap's length
+    and the bitmap, then the branch table as `_pack_table` writes it; the attributes are
+    read back from it. The covered bitmap is not written when it is the measured one
+    (every measured line ran) or empty (none ran). Two files are equal when their names
+    and their bytes are, that is when their names, bitmaps and branch counts are.
     """
 
+    __slots__ = ("name", "_data")
     name: str
-    measured: bytes
-    covered: bytes
-    branches: Mapping[int, Ratio] = field(default_factory=dict)
+    _data: bytes
+
+    def __init__(self, name: str, measured: bytes, covered: bytes,
+                 branches: Mapping[int, Ratio] = NO_BRANCHES) -> None:
+        if not isinstance(branches, BranchTable):
+            pairs = list(branches.items())
+            branches = BranchTable.build([line for line, _ in pairs], [r.covered for _, r in pairs],
+                                         [r.total for _, r in pairs])
+        table = branches._packed
+        flags = _BRANCHES if table else 0
+        size = len(measured)
+        head = bytes((flags, size)) if size < 0x80 else bytes((flags,)) + _varint(size)
+        if covered == measured:
+            data = b"".join((head, measured, table)) if measured or table else b""
+        elif not covered:
+            data = b"".join((bytes((flags | _NONE,)), head[1:], measured, table))
+        else:
+            data = b"".join((bytes((flags | _OWN,)), head[1:], measured, _varint(len(covered)),
+                             covered, table))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "_data", data)
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileCoverage):
+            return NotImplemented
+        return self.name == other.name and self._data == other._data
+
+    def __repr__(self) -> str:
+        return (f"FileCoverage(name={self.name!r}, measured={self.measured!r}, "
+                f"covered={self.covered!r}, branches={self.branches!r})")
+
+    def _layout(self) -> tuple[int, int, int, int, int]:
+        """Where the measured and the covered bitmaps start and end in `_data`, and where
+        the branch table starts (0 for none)."""
+        data = self._data
+        if not data:
+            return 0, 0, 0, 0, 0
+        flags, size = data[0], data[1]
+        start = 2
+        if size > 0x7F:
+            size, start = _read_varint(data, 1)
+        end = start + size
+        mode = flags & 3
+        if mode == _SAME:
+            return start, end, start, end, end if flags & _BRANCHES else 0
+        if mode == _NONE:
+            return start, end, end, end, end if flags & _BRANCHES else 0
+        own, at = _read_varint(data, end)
+        return start, end, at, at + own, at + own if flags & _BRANCHES else 0
+
+    @property
+    def measured(self) -> bytes:
+        """The measured lines' bitmap."""
+        start, end, _, _, _ = self._layout()
+        return self._data[start:end]
+
+    @property
+    def covered(self) -> bytes:
+        """The covered lines' bitmap."""
+        _, _, start, end, _ = self._layout()
+        return self._data[start:end]
+
+    @property
+    def branches(self) -> Mapping[int, Ratio]:
+        """Branch counts by line, in line order."""
+        at = self._layout()[4]
+        return BranchTable._of(self._data[at:]) if at else NO_BRANCHES
 
     @property
     def lines(self) -> Ratio:
         """Covered over measured lines."""
-        return Ratio(_popcount(self.covered), _popcount(self.measured))
+        data = self._data
+        start, end, first, last, _ = self._layout()
+        measured = int.from_bytes(data[start:end], "little").bit_count()
+        if first == start:
+            return Ratio(measured, measured)
+        return Ratio(int.from_bytes(data[first:last], "little").bit_count(), measured)
 
     @property
     def branch_ratio(self) -> Ratio:
         """Covered over measured branches, summed over branch lines."""
-        if isinstance(self.branches, BranchTable):
-            return self.branches.ratio
-        total = Ratio(0, 0)
-        for ratio in self.branches.values():
-            total = total + ratio
-        return total
+        at = self._layout()[4]
+        return _table_ratio(self._data, at) if at else Ratio(0, 0)
 
     def measured_lines(self) -> Iterator[int]:
         """Measured line numbers, in order."""
@@ -156,19 +302,30 @@ class FileCoverage:
 
     def missing_lines(self) -> list[int]:
         """Measured lines that never ran, in order."""
-        covered = int.from_bytes(self.covered, "little")
-        measured = int.from_bytes(self.measured, "little")
-        return list(_bits((measured & ~covered).to_bytes(len(self.measured), "little")))
+        measured = self.measured
+        value = int.from_bytes(measured, "little") & ~int.from_bytes(self.covered, "little")
+        return list(_bits(value.to_bytes(len(measured), "little")))
+
+    def _bit(self, start: int, end: int, line: int) -> bool:
+        index = start + (line >> 3)
+        return line >= 0 and index < end and bool(self._data[index] >> (line & 7) & 1)
 
     def is_measured(self, line: int) -> bool:
         """Whether `line` is measured."""
-        index = line >> 3
-        return 0 <= index < len(self.measured) and bool(self.measured[index] >> (line & 7) & 1)
+        start, end, _, _, _ = self._layout()
+        return self._bit(start, end, line)
 
     def is_covered(self, line: int) -> bool:
         """Whether `line` ran."""
-        index = line >> 3
-        return 0 <= index < len(self.covered) and bool(self.covered[index] >> (line & 7) & 1)
+        _, _, start, end, _ = self._layout()
+        return self._bit(start, end, line)
+
+    def renamed(self, name: str) -> FileCoverage:
+        """The same lines and branches under another name."""
+        file = FileCoverage.__new__(FileCoverage)
+        object.__setattr__(file, "name", name)
+        object.__setattr__(file, "_data", self._data)
+        return file
 
     def merge(self, other: FileCoverage) -> FileCoverage:
         """Both reports' lines: measured if either measures it, covered if either ran it.
@@ -202,9 +359,12 @@ class CoverageData:
     @functools.cached_property
     def lines(self) -> Ratio:
         """Total covered over measured lines."""
-        files = self.files.values()
-        return Ratio(sum(_popcount(f.covered) for f in files),
-                     sum(_popcount(f.measured) for f in files))
+        covered = measured = 0
+        for file in self.files.values():
+            ratio = file.lines
+            covered += ratio.covered
+            measured += ratio.total
+        return Ratio(covered, measured)
 
     @functools.cached_property
     def branches(self) -> Ratio:
@@ -238,7 +398,7 @@ def rename(data: CoverageData, names: Mapping[str, str]) -> CoverageData:
     for name, file in data.files.items():
         new = names.get(name, name)
         if new != name:
-            file = replace(file, name=new)
+            file = file.renamed(new)
         files[new] = files[new].merge(file) if new in files else file
     return CoverageData(files, data.sources, data.has_branches)
 
