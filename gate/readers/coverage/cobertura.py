@@ -27,7 +27,8 @@ from typing import IO, Any, Callable, Iterable, NoReturn, cast
 from gate.errors import InputError
 from gate.numeric import TooLong, bounded, whole
 from gate.readers import xmlsafe
-from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage
+from gate.readers.coverage.model import (
+    NO_BRANCHES, BranchTable, CoverageData, FileCoverage)
 
 #: No source file has ten million lines; a larger number is a broken report.
 MAX_LINE = 10_000_000
@@ -81,9 +82,6 @@ def _size(number: int) -> int:
     bytes against SLACK whatever order the lines come in.
     """
     return min(1 << number.bit_length(), MAX_LINE + 1)
-
-
-_NO_BRANCHES = BranchTable((), (), ())  # shared by every file without branch lines
 
 
 class _Bad(Exception):
@@ -170,7 +168,7 @@ class _File:
     def build(self, name: str) -> FileCoverage:
         """The finished, immutable file."""
         branches = BranchTable.build(self.lines, self.bcovered, self.btotal) if self.lines \
-            else _NO_BRANCHES
+            else NO_BRANCHES
         return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered), branches)
 
 

@@ -36,7 +36,8 @@ from gate import inputs
 from gate.errors import InputError
 from gate.readers.coverage.lines import (
     COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number, pack)
-from gate.readers.coverage.model import BranchTable, CoverageData, FileCoverage
+from gate.readers.coverage.model import (
+    NO_BRANCHES, BranchTable, CoverageData, FileCoverage)
 
 HINT = ("produce it with `coverage lcov`, c8/nyc `--reporter=lcov`, gcovr `--lcov` or"
         " `lcov --capture`")
@@ -70,7 +71,6 @@ _OTHERS = re.compile(
 _TOTALS = re.compile(rb"^(LF|LH|BRF|BRH):(\d+)$", re.M)
 
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*")
-_NO_BRANCHES = BranchTable((), (), ())
 
 
 class _Section:
@@ -176,7 +176,7 @@ class _Reader:
             return False
         lines, counts, top = converted
         measured, covered = _bitmaps(lines, counts, top, self.budget)
-        table = BranchTable.build(*branches[:3]) if branches else _NO_BRANCHES
+        table = BranchTable.build(*branches[:3]) if branches else NO_BRANCHES
         file = FileCoverage(name.decode("ascii"), measured, covered, table)
         records = block.count(b"\n", start, end) + 1
         if totals:
