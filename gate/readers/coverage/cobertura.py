@@ -28,7 +28,7 @@ from gate.errors import InputError
 from gate.numeric import TooLong, bounded, whole
 from gate.readers import xmlsafe
 from gate.readers.coverage.model import (
-    NO_BRANCHES, BranchTable, CoverageData, FileCoverage)
+    NO_BRANCHES, BranchTable, CoverageData, FileCoverage, bitmap)
 
 #: No source file has ten million lines; a larger number is a broken report.
 MAX_LINE = 10_000_000
@@ -169,7 +169,7 @@ class _File:
         """The finished, immutable file."""
         branches = BranchTable.build(self.lines, self.bcovered, self.btotal) if self.lines \
             else NO_BRANCHES
-        return FileCoverage(name, _to_bytes(self.measured), _to_bytes(self.covered), branches)
+        return FileCoverage(name, bitmap(self.measured), bitmap(self.covered), branches)
 
 
 def _pack(state: bytearray, table: bytes) -> int:
@@ -177,10 +177,6 @@ def _pack(state: bytearray, table: bytes) -> int:
     digits = state.translate(table)
     digits.reverse()
     return int(digits, 2) if digits else 0
-
-
-def _to_bytes(bits: int) -> bytes:
-    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
 class _Reader:

@@ -28,16 +28,16 @@ import operator
 import re
 from collections import Counter
 from functools import reduce
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Sequence
 
 from gate import inputs
 from gate.errors import InputError
 from gate.readers.coverage.lines import (
-    COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number, pack)
+    COUNT_DIGITS, MAX_LINE, BadValue, Budget, FileLines, count, line_number, pack, summed)
 from gate.readers.coverage.model import (
-    NO_BRANCHES, BranchTable, CoverageData, FileCoverage)
+    NO_BRANCHES, BranchTable, CoverageData, FileCoverage, bitmap)
 
 HINT = ("produce it with `coverage lcov`, c8/nyc `--reporter=lcov`, gcovr `--lcov` or"
         " `lcov --capture`")
@@ -336,7 +336,7 @@ def _numbers(text: bytes) -> list[int] | None:
 
 #: A run of BRDA records, grouped by line: the lines (in order, each once), their branches
 #: and how many of them were taken, and the records and records taken in all.
-_Branches = tuple[list[int], list[int], list[int], int, int]
+_Branches = tuple[Sequence[int], Sequence[int], Sequence[int], int, int]
 
 
 def _brda_numbers(block: bytes, pos: int, end: int) -> _Branches | None:
@@ -355,16 +355,8 @@ def _brda_numbers(block: bytes, pos: int, end: int) -> _Branches | None:
     lines = list(map(int, totals))
     if max(lines) > MAX_LINE:
         return None
-    if all(map(operator.lt, lines, islice(lines, 1, None))):  # in order, each line once
-        return (lines, list(map(covered.__getitem__, totals)), list(totals.values()), records,
-                sum(hit))
-    sums: dict[int, list[int]] = {}
-    for line, spelt in zip(lines, totals):
-        pair = sums.setdefault(line, [0, 0])
-        pair[0] += covered[spelt]
-        pair[1] += totals[spelt]
-    order = sorted(sums)
-    return (order, [sums[n][0] for n in order], [sums[n][1] for n in order], records, sum(hit))
+    return (*summed(lines, list(map(covered.__getitem__, totals)), list(totals.values())),
+            records, sum(hit))
 
 
 def _bitmaps(lines: list[int], counts: list[int], top: int,
@@ -377,11 +369,7 @@ def _bitmaps(lines: list[int], counts: list[int], top: int,
     budget.take(2 * (top + 1))  # as the buffers would
     measured = reduce(operator.or_, map(operator.lshift, repeat(1), lines), 0)
     covered = reduce(operator.or_, map(operator.lshift, repeat(1), compress(lines, counts)), 0)
-    return _to_bytes(measured), _to_bytes(covered)
-
-
-def _to_bytes(bits: int) -> bytes:
-    return bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    return bitmap(measured), bitmap(covered)
 
 
 def _add_brda(section: _Section, branches: _Branches) -> None:

@@ -18,7 +18,7 @@ from itertools import islice, repeat
 from typing import Any, Callable, Iterable, Sequence
 
 from gate import numeric
-from gate.readers.coverage.model import BranchTable, FileCoverage
+from gate.readers.coverage.model import BranchTable, FileCoverage, bitmap
 
 #: No source file has ten million lines; a larger number is a broken report.
 MAX_LINE = 10_000_000
@@ -140,17 +140,26 @@ class FileLines:
         lines: Sequence[int] = self.lines
         bcovered: Sequence[int] = self.bcovered
         btotal: Sequence[int] = self.btotal
-        if sum_branches and not all(map(operator.lt, lines, islice(lines, 1, None))):
-            sums: dict[int, list[int]] = {}
-            for line, cov, tot in zip(lines, bcovered, btotal):
-                pair = sums.setdefault(line, [0, 0])
-                pair[0] += cov
-                pair[1] += tot
-            lines = sorted(sums)
-            bcovered = [sums[n][0] for n in lines]
-            btotal = [sums[n][1] for n in lines]
+        if sum_branches:
+            lines, bcovered, btotal = summed(lines, bcovered, btotal)
         return FileCoverage(name, pack(self.measured), pack(self.covered),
                             BranchTable.build(lines, bcovered, btotal))
+
+
+def summed(lines: Sequence[int], covered: Sequence[int],
+           total: Sequence[int]) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
+    """Branch counts by line, in line order, those of a line given twice summed (LCOV's
+    and Clover's records are each other branches of the line); as they are when the lines
+    already come in order, each once."""
+    if all(map(operator.lt, lines, islice(lines, 1, None))):
+        return lines, covered, total
+    sums: dict[int, list[int]] = {}
+    for line, cov, tot in zip(lines, covered, total):
+        pair = sums.setdefault(line, [0, 0])
+        pair[0] += cov
+        pair[1] += tot
+    order = sorted(sums)
+    return order, [sums[n][0] for n in order], [sums[n][1] for n in order]
 
 
 def pack(state: bytearray) -> bytes:
@@ -158,5 +167,4 @@ def pack(state: bytearray) -> bytes:
     digits = state.translate(_ONES).rstrip(b"0")
     if not digits:
         return b""
-    bits = int(digits[::-1], 2)
-    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    return bitmap(int(digits[::-1], 2))

@@ -28,6 +28,11 @@ def _bits(bitmap: bytes) -> Iterator[int]:
             byte ^= low
 
 
+def bitmap(bits: int) -> bytes:
+    """The bitmap of `bits` (bit n of the number is bit n of the bytes), as short as it goes."""
+    return bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+
+
 def _varint(value: int) -> bytes:
     """`value` (>= 0) in seven bits a byte, low first; the high bit says more follow."""
     if value < 0x80:
